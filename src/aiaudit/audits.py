@@ -1,0 +1,167 @@
+"""Audit files: load one, resolve its checklists, check its answers and evidence, build the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import evidence as ev
+from .diagnostics import Diagnostic, DiagnosticError, has_errors
+from .library import BUILTIN_PREFIX, builtin_checklist, builtin_checklist_path, checklist_from_file
+from .loading import DEFAULT_MAX_BYTES, Document, load_file
+from .model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
+from .schemas import schema_diagnostics
+
+
+def load_audit(path: str | Path, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Audit:
+    """Load and check an audit file; raise :class:`DiagnosticError` when it has errors."""
+    audit, problems = audit_from_file(path, allow_outside=allow_outside, max_bytes=max_bytes)
+    if audit is None or has_errors(problems):
+        raise DiagnosticError(problems)
+    return audit
+
+
+def audit_from_file(
+    path: str | Path, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Audit | None, list[Diagnostic]]:
+    """Load an audit file and return it (None when unusable) with every diagnostic."""
+    try:
+        doc = load_file(path, max_bytes=max_bytes)
+    except DiagnosticError as exc:
+        return None, exc.diagnostics
+    return audit_from_document(doc, allow_outside=allow_outside, max_bytes=max_bytes)
+
+
+def audit_from_document(
+    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Audit | None, list[Diagnostic]]:
+    """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics."""
+    if doc.data.get("kind") != "audit":
+        return None, [doc.diagnostic("E107", "not an audit (expected `kind: audit`)", ("kind",))]
+    problems = schema_diagnostics(doc, "audit")
+    if has_errors(problems):
+        return None, problems
+    data = doc.data
+    refs: list[ChecklistRef] = []
+    checklists: list[Checklist] = []
+    for n, raw in enumerate(data["checklists"]):
+        ref = ChecklistRef(raw.get("id"), raw.get("path"), raw.get("version"), raw.get("sha256"))
+        refs.append(ref)
+        checklist = _resolve_checklist(ref, doc, ("checklists", n), problems, max_bytes)
+        if checklist is not None:
+            checklists.append(checklist)
+    if has_errors(problems):
+        return None, sorted(set(problems))
+
+    problems.extend(_conflicting_items(checklists, doc))
+    known = {item.id for c in checklists for item in c.items}
+    answers: dict[str, Answer] = {}
+    for item_id, raw in data["answers"].items():
+        where = ("answers", item_id)
+        if item_id not in known:
+            problems.append(doc.diagnostic("E401", f"no checklist of this audit has an item {item_id!r}", where, key=True))
+            continue
+        answer = _answer(item_id, raw)
+        answers[item_id] = answer
+        if answer.status == "na" and not answer.notes.strip():
+            problems.append(doc.diagnostic("E402", f"{item_id}: `na` needs a justification in `notes`", where + ("status",)))
+        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+
+    audit = Audit(
+        name=doc.name,
+        sha256=doc.sha256,
+        checklist_refs=tuple(refs),
+        checklists=tuple(checklists),
+        system=data["system"],
+        answers=answers,
+        signoff=tuple(Signoff(s["name"], s["date"], s.get("role", ""), s.get("statement", "")) for s in data.get("signoff", [])),
+        submitted_at=data.get("submitted_at"),
+        raw=doc.raw,
+    )
+    return audit, sorted(set(problems))
+
+
+def _resolve_checklist(
+    ref: ChecklistRef, doc: Document, where: tuple, problems: list[Diagnostic], max_bytes: int
+) -> Checklist | None:
+    if ref.id is not None:
+        if builtin_checklist_path(ref.id) is None:
+            problems.append(doc.diagnostic("E303", f"no built-in checklist {ref.id!r} (see `aiaudit checklists list`)", where))
+            return None
+        try:
+            checklist = builtin_checklist(ref.id)
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+            return None
+    else:
+        path = (Path(doc.name).parent / ref.path) if not Path(ref.path).is_absolute() else Path(ref.path)
+        if not path.is_file():
+            problems.append(doc.diagnostic("E303", f"checklist file {ref.path!r} does not exist", where + ("path",)))
+            return None
+        checklist, sub = checklist_from_file(path, max_bytes=max_bytes)
+        if checklist is None or has_errors(sub):
+            problems.extend(sub)
+            problems.append(doc.diagnostic("E406", f"checklist {ref.path!r} is invalid (see its errors)", where + ("path",)))
+            return None
+    if ref.version is not None and ref.version != checklist.version:
+        problems.append(
+            doc.diagnostic(
+                "W401", f"audit was made for {checklist.id} {ref.version}; the checklist is now {checklist.version}", where
+            )
+        )
+    elif ref.sha256 is not None and ref.sha256 != checklist.sha256:
+        problems.append(doc.diagnostic("W401", f"checklist {ref.label!r} changed since the audit recorded its sha256", where))
+    return checklist
+
+
+def _conflicting_items(checklists: list[Checklist], doc: Document) -> list[Diagnostic]:
+    seen = {}
+    out = []
+    for n, checklist in enumerate(checklists):
+        for item in checklist.items:
+            if item.id in seen and seen[item.id][0] != item:
+                other = seen[item.id][1]
+                out.append(
+                    doc.diagnostic("E405", f"item {item.id!r} differs between {other!r} and {checklist.id!r}", ("checklists", n))
+                )
+            seen.setdefault(item.id, (item, checklist.id))
+    return out
+
+
+def _answer(item_id: str, raw: dict) -> Answer:
+    return Answer(
+        item_id=item_id,
+        status=raw["status"],
+        notes=raw.get("notes") or "",
+        evidence=tuple(
+            Evidence(e.get("path"), e.get("url"), e.get("sha256"), e.get("size"), e.get("description"))
+            for e in raw.get("evidence", [])
+        ),
+        answered_by=raw.get("answered_by"),
+        date=raw.get("date"),
+    )
+
+
+def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool) -> list[Diagnostic]:
+    out = []
+    if doc.name.startswith(BUILTIN_PREFIX):
+        return out
+    folder = Path(doc.name).parent
+    for n, item in enumerate(answer.evidence):
+        if item.path is None:
+            continue
+        epath = where + ("evidence", n, "path")
+        try:
+            target = ev.resolve(folder, item.path, allow_outside)
+        except ev.EvidenceOutside:
+            out.append(
+                doc.diagnostic("E404", f"evidence {item.path!r} leaves the audit's folder (use --allow-outside-evidence)", epath)
+            )
+            continue
+        if not target.is_file():
+            out.append(doc.diagnostic("E403", f"evidence file {item.path!r} does not exist", epath))
+            continue
+        if item.size is not None and target.stat().st_size != item.size:
+            out.append(doc.diagnostic("W402", f"evidence {item.path!r} has changed size since it was recorded", epath))
+        elif item.sha256 is not None and ev.sha256_file(target) != item.sha256:
+            out.append(doc.diagnostic("W402", f"evidence {item.path!r} no longer matches its recorded sha256", epath))
+    return out

@@ -1,0 +1,145 @@
+"""Diagnostics: the one user-facing problem type, its code table, and the fatal error types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+#: Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_INVALID = 1  # invalid content, or a policy gate that failed
+EXIT_UNUSABLE = 2  # unreadable input, or a usage error
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One published diagnostic code. Never renumber: tools and users match on them."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    exit_code: int = EXIT_INVALID
+
+
+_CODES = [
+    # Reading the file: the input is unusable (exit 2).
+    Code("E001", "unreadable-file", ERROR, "The file does not exist or cannot be read.", EXIT_UNUSABLE),
+    Code("E002", "file-too-large", ERROR, "The file is larger than the size limit (default 5 MB).", EXIT_UNUSABLE),
+    Code("E003", "not-utf8", ERROR, "The file is not valid UTF-8 text.", EXIT_UNUSABLE),
+    # YAML structure: invalid content (exit 1).
+    Code("E101", "yaml-syntax", ERROR, "The YAML cannot be parsed."),
+    Code("E102", "duplicate-key", ERROR, "A mapping has the same key twice."),
+    Code("E103", "forbidden-tag", ERROR, "A language-specific or unknown YAML tag (e.g. !!python/object) is used."),
+    Code("E104", "alias-bomb", ERROR, "Anchors and aliases would expand beyond the node limit, or refer to themselves."),
+    Code("E105", "too-deep", ERROR, "Nesting is deeper than the limit."),
+    Code("E106", "not-a-mapping", ERROR, "The file is empty, holds several documents, or its top level is not a mapping."),
+    Code("E107", "unknown-kind", ERROR, "The top-level `kind:` is missing or not a known kind."),
+    # JSON Schema.
+    Code("E201", "wrong-type", ERROR, "A value has the wrong type."),
+    Code("E202", "unknown-key", ERROR, "A key is not allowed here (often a typo)."),
+    Code("E203", "missing-key", ERROR, "A required key is missing."),
+    Code("E204", "invalid-value", ERROR, "A value is not allowed (enum, pattern, range, length)."),
+    Code("E205", "schema", ERROR, "The value does not match the schema."),
+    # Checklists.
+    Code("E301", "duplicate-item-id", ERROR, "Two items have the same id."),
+    Code("E302", "duplicate-section-id", ERROR, "Two sections have the same id."),
+    Code("E303", "unknown-checklist", ERROR, "An include or an audit names a checklist that does not exist."),
+    Code("E304", "unknown-selection", ERROR, "An include selects an item or section that the source checklist lacks."),
+    Code("E305", "unknown-field", ERROR, "An applies_when condition tests a field the system profile does not have."),
+    Code("E306", "unresolved-clause", ERROR, "An item refers to a framework clause that is not in the catalog."),
+    Code("E307", "item-without-refs", ERROR, "An item refers to no framework clause."),
+    Code("E308", "include-cycle", ERROR, "Checklists include each other in a cycle."),
+    Code("W301", "empty-selection", WARNING, "An include selects no item."),
+    Code("W302", "uncovered-clause", WARNING, "A catalog clause is covered by no item of the checklist."),
+    # Audits.
+    Code("E401", "unknown-item", ERROR, "An answer refers to an item that none of the audit's checklists has."),
+    Code("E402", "na-without-justification", ERROR, "An `na` answer has no justification note."),
+    Code("E403", "missing-evidence", ERROR, "An evidence file does not exist."),
+    Code("E404", "evidence-outside", ERROR, "An evidence path leaves the audit's folder."),
+    Code("E405", "conflicting-item", ERROR, "Two checklists of the audit define the same item id differently."),
+    Code("E406", "invalid-checklist", ERROR, "A checklist the audit uses is itself invalid."),
+    Code("W401", "checklist-changed", WARNING, "The checklist's version or sha256 differs from what the audit recorded."),
+    Code("W402", "evidence-changed", WARNING, "An evidence file's sha256 or size differs from what the answer recorded."),
+    # Other kinds.
+    Code("E501", "invalid-reference", ERROR, "A policy or rubric refers to something that does not exist."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem found in a file, with a stable code and a 1-based position."""
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    path: str = field(default="$", compare=False)
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    @property
+    def exit_code(self) -> int:
+        return CODES[self.code].exit_code if self.severity == ERROR else EXIT_OK
+
+    def format(self) -> str:
+        """The one-line text form: ``path:line:col: error[CODE]: message``."""
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "name": CODES[self.code].name,
+            "message": self.message,
+            "path": self.path,
+        }
+
+
+def exit_code_for(diagnostics: Iterable[Diagnostic]) -> int:
+    """The exit code a set of diagnostics calls for: the most severe one wins (2 > 1 > 0)."""
+    return max((d.exit_code for d in diagnostics), default=EXIT_OK)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == ERROR for d in diagnostics)
+
+
+class AiauditError(Exception):
+    """A fatal error that owns its exit code and formats itself as one line."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def format(self) -> str:
+        return self.message
+
+
+class UsageError(AiauditError):
+    """Unusable input or a usage mistake (exit 2)."""
+
+    exit_code = EXIT_UNUSABLE
+
+
+class DiagnosticError(AiauditError):
+    """A file could not be used because of these diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics), exit_code_for(self.diagnostics) or 1)

@@ -1,0 +1,279 @@
+"""The built-in library: checklists and the frameworks catalog shipped in the package, and include/select."""
+
+from __future__ import annotations
+
+import fnmatch
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .applicability import FIELDS, fields_used
+from .diagnostics import Diagnostic, DiagnosticError, has_errors
+from .loading import DEFAULT_MAX_BYTES, Document, load_file
+from .model import Checklist, Clause, Framework, Item, Section, Text
+from .schemas import schema_diagnostics
+
+BUILTIN_PREFIX = "builtin:"
+
+
+def data_dir(name: str) -> Path:
+    """A data folder shipped in the wheel (``checklists``, ``templates``); the checkout's copy in development."""
+    packaged = Path(str(resources.files("aiaudit").joinpath(name)))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"aiaudit's {name!r} folder is missing from the installation")
+
+
+def builtin_checklist_ids() -> list[str]:
+    """Ids of the built-in checklists, sorted."""
+    return sorted(p.stem for p in data_dir("checklists").glob("*.yaml"))
+
+
+def builtin_checklist_path(checklist_id: str) -> Path | None:
+    path = data_dir("checklists") / f"{checklist_id}.yaml"
+    return path if checklist_id in builtin_checklist_ids() else None
+
+
+# --- frameworks -------------------------------------------------------------------------------
+
+
+@cache
+def frameworks() -> dict[str, Framework]:
+    """The frameworks catalog, by framework id."""
+    out: dict[str, Framework] = {}
+    folder = data_dir("checklists") / "frameworks"
+    for path in sorted(folder.glob("*.yaml")):
+        doc = load_file(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
+        problems = schema_diagnostics(doc, "framework")
+        if has_errors(problems):
+            raise DiagnosticError(problems)
+        out[doc.data["id"]] = _framework(doc.data)
+    return out
+
+
+def _framework(data: dict) -> Framework:
+    clauses = tuple(
+        Clause(
+            id=c["id"],
+            title=Text.of(c["title"]),
+            summary=Text.of(c["summary"]),
+            verified=bool(c["verified"]),
+            framework=data["id"],
+            cite=c.get("cite", ""),
+            group=c.get("group", ""),
+            applies_from=c.get("applies_from"),
+            source=c.get("source"),
+            note=Text.of(c.get("note")),
+        )
+        for c in data["clauses"]
+    )
+    return Framework(
+        id=data["id"],
+        prefix=data["prefix"],
+        title=Text.of(data["title"]),
+        short=Text.of(data["short"]),
+        source=data["source"],
+        clauses=clauses,
+        edition=data.get("edition", ""),
+        dates=tuple(data.get("dates", ())),
+    )
+
+
+@cache
+def clause_index() -> dict[str, Clause]:
+    """Every catalog clause by id."""
+    return {c.id: c for fw in frameworks().values() for c in fw.clauses}
+
+
+def framework_of(clause_id: str) -> Framework | None:
+    """The framework a clause id belongs to, by its id prefix (longest prefix wins)."""
+    best: Framework | None = None
+    for fw in frameworks().values():
+        if clause_id.startswith(fw.prefix + "-") and (best is None or len(fw.prefix) > len(best.prefix)):
+            best = fw
+    return best
+
+
+# --- checklists -------------------------------------------------------------------------------
+
+
+def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Checklist:
+    """Load a checklist by built-in id or path; raise :class:`DiagnosticError` if it is unusable."""
+    source = str(source)
+    if builtin_checklist_path(source) is not None:
+        return builtin_checklist(source)
+    checklist, problems = checklist_from_file(Path(source), max_bytes=max_bytes)
+    if checklist is None or has_errors(problems):
+        raise DiagnosticError(problems)
+    return checklist
+
+
+@cache
+def builtin_checklist(checklist_id: str) -> Checklist:
+    """A built-in checklist, resolved (cached: built-ins never change during a run)."""
+    path = builtin_checklist_path(checklist_id)
+    if path is None:
+        raise KeyError(checklist_id)
+    checklist, problems = checklist_from_file(path, name=f"{BUILTIN_PREFIX}{checklist_id}")
+    if checklist is None or has_errors(problems):
+        raise DiagnosticError(problems)
+    return checklist
+
+
+def checklist_from_file(
+    path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, _stack: tuple[str, ...] = ()
+) -> tuple[Checklist | None, list[Diagnostic]]:
+    """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic."""
+    try:
+        doc = load_file(path, max_bytes=max_bytes, name=name)
+    except DiagnosticError as exc:
+        return None, exc.diagnostics
+    return checklist_from_document(doc, _stack)
+
+
+def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tuple[Checklist | None, list[Diagnostic]]:
+    """Build a :class:`Checklist` from a loaded document: schema, includes, ids and condition fields."""
+    if not isinstance(doc.data.get("kind"), str) or doc.data.get("kind") != "checklist":
+        return None, [doc.diagnostic("E107", "not a checklist (expected `kind: checklist`)", ("kind",))]
+    problems = schema_diagnostics(doc, "checklist")
+    if has_errors(problems):
+        return None, problems
+    data = doc.data
+    checklist_id = data["id"]
+    stack = _stack + (checklist_id,)
+    sections: dict[str, dict] = {}  # id -> {"meta": Section, "items": [Item]}
+    seen_items: dict[str, tuple] = {}
+
+    def add(item: Item, section: Section, where: tuple) -> None:
+        if item.id in seen_items:
+            if seen_items[item.id][0] != item:
+                problems.append(doc.diagnostic("E301", f"item id {item.id!r} is used twice", where))
+            return
+        seen_items[item.id] = (item, where)
+        entry = sections.setdefault(section.id, {"meta": section, "items": []})
+        entry["items"].append(item)
+
+    for n, inc in enumerate(data.get("include", [])):
+        where = ("include", n)
+        source_id = inc["checklist"]
+        if source_id in stack:
+            problems.append(doc.diagnostic("E308", f"include cycle: {' -> '.join(stack + (source_id,))}", where))
+            continue
+        source_path = _include_path(source_id, doc)
+        if source_path is None:
+            problems.append(doc.diagnostic("E303", f"no checklist {source_id!r} to include", where + ("checklist",)))
+            continue
+        source, sub = checklist_from_file(source_path, name=_display(source_path, source_id), _stack=stack)
+        if source is None or has_errors(sub):
+            problems.append(doc.diagnostic("E406", f"included checklist {source_id!r} is invalid", where + ("checklist",)))
+            continue
+        selected = _select(source, inc, doc, where, problems)
+        for section, item in selected:
+            add(item, section, where)
+
+    known_sections: set[str] = set()
+    for s_idx, sec in enumerate(data.get("sections", [])):
+        spath = ("sections", s_idx)
+        if sec["id"] in known_sections:
+            problems.append(doc.diagnostic("E302", f"section id {sec['id']!r} is used twice", spath + ("id",)))
+        known_sections.add(sec["id"])
+        section = Section(sec["id"], sec["principle"], Text.of(sec["title"]), Text.of(sec.get("description")), ())
+        if sec["id"] in sections:
+            section = sections[sec["id"]]["meta"]
+        else:
+            sections[sec["id"]] = {"meta": section, "items": []}
+        for i_idx, raw in enumerate(sec["items"]):
+            ipath = spath + ("items", i_idx)
+            item = _item(raw, sec, checklist_id)
+            if item.id in seen_items:
+                problems.append(doc.diagnostic("E301", f"item id {item.id!r} is used twice", ipath + ("id",)))
+                continue
+            for field in fields_used(item.applies_when):
+                if field not in FIELDS:
+                    problems.append(
+                        doc.diagnostic("E305", f"unknown field {field!r} in applies_when; known: {', '.join(FIELDS)}", ipath)
+                    )
+            add(item, section, ipath)
+
+    for field in fields_used(data.get("applies_when")):
+        if field not in FIELDS:
+            problems.append(doc.diagnostic("E305", f"unknown field {field!r} in applies_when", ("applies_when",)))
+
+    built = tuple(
+        Section(e["meta"].id, e["meta"].principle, e["meta"].title, e["meta"].description, tuple(e["items"]))
+        for e in sections.values()
+        if e["items"]
+    )
+    checklist = Checklist(
+        id=checklist_id,
+        version=str(data["version"]),
+        title=Text.of(data["title"]),
+        description=Text.of(data["description"]),
+        sections=built,
+        source=doc.name,
+        sha256=doc.sha256,
+        applies_when=data.get("applies_when"),
+    )
+    return checklist, sorted(set(problems))
+
+
+def _item(raw: dict, section: dict, checklist_id: str) -> Item:
+    return Item(
+        id=raw["id"],
+        question=Text.of(raw["question"]),
+        guidance=Text.of(raw["guidance"]),
+        severity=raw["severity"],
+        weight=float(raw.get("weight", 1)),
+        evidence=raw.get("evidence", "optional"),
+        refs=tuple(raw["refs"]),
+        remediation=Text.of(raw["remediation"]),
+        principle=raw.get("principle", section["principle"]),
+        section_id=section["id"],
+        origin=checklist_id,
+        applies_when=raw.get("applies_when"),
+        tags=tuple(raw.get("tags", ())),
+    )
+
+
+def _include_path(checklist_id: str, doc: Document) -> Path | None:
+    """A checklist to include: a file of that id beside the including file, else a built-in."""
+    if not doc.name.startswith(BUILTIN_PREFIX):
+        beside = Path(doc.name).parent / f"{checklist_id}.yaml"
+        if beside.is_file():
+            return beside
+    return builtin_checklist_path(checklist_id)
+
+
+def _display(path: Path, checklist_id: str) -> str:
+    return f"{BUILTIN_PREFIX}{checklist_id}" if path.parent == data_dir("checklists") else str(path)
+
+
+def _select(source: Checklist, inc: dict, doc: Document, where: tuple, problems: list) -> list[tuple[Section, Item]]:
+    """The (section, item) pairs an include entry selects, in the source's order."""
+    items_wanted = inc.get("items")
+    sections_wanted = inc.get("sections")
+    refs_wanted = inc.get("refs")
+    for key, wanted, have in (
+        ("items", items_wanted, {i.id for i in source.items}),
+        ("sections", sections_wanted, {s.id for s in source.sections}),
+    ):
+        for n, value in enumerate(wanted or ()):
+            if value not in have:
+                problems.append(doc.diagnostic("E304", f"{source.id!r} has no {key[:-1]} {value!r}", where + (key, n)))
+    picked = []
+    for section in source.sections:
+        for item in section.items:
+            everything = not (items_wanted or sections_wanted or refs_wanted)
+            if (
+                everything
+                or (items_wanted and item.id in items_wanted)
+                or (sections_wanted and section.id in sections_wanted)
+                or (refs_wanted and any(fnmatch.fnmatchcase(r, pat) for r in item.refs for pat in refs_wanted))
+            ):
+                picked.append((section, item))
+    if not picked:
+        problems.append(doc.diagnostic("W301", f"this include selects no item of {source.id!r}", where))
+    return picked

@@ -1,0 +1,264 @@
+"""Safe YAML loading with a position for every node, size/depth/alias limits and duplicate-key detection.
+
+Only the YAML core types are built (mappings, sequences, strings, integers, floats, booleans,
+null). Timestamps stay strings (schemas check their pattern), and only ``true``/``false`` are
+booleans (YAML 1.2), so ``country: NO`` stays the string ``"NO"``. Mapping keys are always
+strings. Nothing here ever constructs a Python object from a tag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from .diagnostics import Diagnostic, DiagnosticError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+MAX_ALIASES = 1_000
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+
+Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML file: its data, the raw bytes, and where each value and key starts (1-based)."""
+
+    name: str
+    data: Any
+    raw: bytes
+    positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    key_positions: dict[Path_, tuple[int, int]] = field(repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.name).resolve().parent
+
+    def position(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (or of its key), else of its nearest parent."""
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def diagnostic(self, code: str, message: str, path: Path_ = (), key: bool = False) -> Diagnostic:
+        line, col = self.position(path, key=key)
+        return Diagnostic(self.name, line, col, code, message, json_path(path))
+
+
+def json_path(path: Path_) -> str:
+    """``('answers', 'TR-01', 'evidence', 0)`` → ``$.answers.TR-01.evidence[0]``."""
+    out = "$"
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> bytes:
+    """Read a file's bytes, refusing missing, unreadable and oversized files with a diagnostic."""
+    name = name if name is not None else str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is {size} bytes; the limit is {max_bytes}")])
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", "no such file")]) from None
+    except IsADirectoryError:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > max_bytes:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is larger than the limit of {max_bytes} bytes")])
+    return raw
+
+
+def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Document:
+    """Load a YAML file safely; raise :class:`DiagnosticError` for anything unusable or malformed."""
+    name = name if name is not None else str(path)
+    return load_bytes(read_limited(path, max_bytes, name), name, max_bytes)
+
+
+def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Load YAML from bytes (see :func:`load_file`)."""
+    if len(raw) > max_bytes:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is {len(raw)} bytes; the limit is {max_bytes}")])
+    text = _decode(raw, name)
+    _prescan(text, name)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:  # pragma: no cover - the prescan parses first
+        raise DiagnosticError([_yaml_error(exc, name)]) from None
+    if root is None:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E106", "the file is empty; expected a YAML mapping")])
+    if not isinstance(root, yaml.MappingNode):
+        line, col = root.start_mark.line + 1, root.start_mark.column + 1
+        raise DiagnosticError([Diagnostic(name, line, col, "E106", "the top level must be a mapping (key: value)")])
+    _check_expansion(root, name)
+    builder = _Builder(name)
+    data = builder.build(root, ())
+    if builder.diagnostics:
+        raise DiagnosticError(builder.diagnostics)
+    return Document(name, data, raw, builder.positions, builder.key_positions)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise DiagnosticError(
+            [Diagnostic(name, line, col, "E003", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        idx = text.index("\x00")
+        line = text.count("\n", 0, idx) + 1
+        raise DiagnosticError([Diagnostic(name, line, 1, "E003", "the file contains NUL bytes; it is not a text file")])
+    return text
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context != problem:
+        problem = f"{problem} ({exc.context})"
+    return Diagnostic(name, line, col, "E101", f"YAML syntax error: {problem}")
+
+
+def _prescan(text: str, name: str) -> None:
+    """Walk the event stream once: syntax errors, tags, depth, alias count and document count."""
+    depth = 0
+    aliases = 0
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _fail(name, mark, "E105", f"nesting is deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    _fail(name, mark, "E104", f"more than {MAX_ALIASES} aliases")
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    _fail(name, mark, "E106", "the file holds several YAML documents; keep one")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+                _fail(name, mark, "E103", f"tag {tag!r} is not allowed; use plain YAML values")
+    except yaml.MarkedYAMLError as exc:
+        raise DiagnosticError([_yaml_error(exc, name)]) from None
+    except yaml.YAMLError as exc:  # reader errors without marks
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"YAML error: {exc}")]) from None
+
+
+def _fail(name: str, mark: yaml.Mark, code: str, message: str) -> NoReturn:
+    raise DiagnosticError([Diagnostic(name, mark.line + 1, mark.column + 1, code, message)])
+
+
+def _check_expansion(root: yaml.Node, name: str) -> None:
+    """Refuse alias cycles and documents whose aliases expand beyond MAX_NODES nodes (linear time)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        mark = node.start_mark
+        if key in active:
+            _fail(name, mark, "E104", "an alias refers to itself")
+        if depth > MAX_DEPTH:
+            _fail(name, mark, "E105", f"nesting (through aliases) is deeper than {MAX_DEPTH}")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            _fail(name, mark, "E104", f"aliases expand to more than {MAX_NODES} nodes")
+        return total
+
+    size(root, 0)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording positions and duplicate keys."""
+
+    _constructor = yaml.constructor.SafeConstructor()
+
+    def __init__(self, name: str):
+        self.name = name
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.diagnostics.append(
+                        Diagnostic(self.name, *kpos, "E101", "mapping keys must be plain scalars", json_path(path))
+                    )
+                    continue
+                key = key_node.value
+                if key in out:
+                    first = self.key_positions[path + (key,)]
+                    message = f"duplicate key {key!r} (first at line {first[0]})"
+                    self.diagnostics.append(Diagnostic(self.name, *kpos, "E102", message, json_path(path + (key,))))
+                    continue
+                self.key_positions[path + (key,)] = kpos
+                out[key] = self.build(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        value = node.value
+        if tag == _CORE + "int":
+            return self._constructor.construct_yaml_int(node)
+        if tag == _CORE + "float":
+            return self._constructor.construct_yaml_float(node)
+        if tag == _CORE + "null":
+            return None
+        if tag == _CORE + "bool":
+            low = value.lower()
+            if low in ("true", "false"):
+                return low == "true"
+            return value  # YAML 1.1 yes/no/on/off stay strings
+        return value

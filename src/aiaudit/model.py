@@ -1,0 +1,188 @@
+"""Plain typed dataclasses for every kind of file: checklists, frameworks and audits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low")
+STATUSES = ("met", "partial", "not_met", "na", "unanswered")
+PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in English and Korean."""
+
+    en: str
+    ko: str
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+    @classmethod
+    def of(cls, value: Any) -> Text | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return cls(value, value)
+        return cls(value.get("en", ""), value.get("ko", "") or value.get("en", ""))
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    question: Text
+    guidance: Text
+    severity: str
+    weight: float
+    evidence: str  # required | optional | none
+    refs: tuple[str, ...]
+    remediation: Text
+    principle: str
+    section_id: str
+    origin: str  # the checklist that defines the item
+    applies_when: Any = None  # a condition mapping, see applicability.py
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    principle: str
+    title: Text
+    description: Text | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    version: str
+    title: Text
+    description: Text
+    sections: tuple[Section, ...]
+    source: str  # "builtin:<id>" or a file path
+    sha256: str
+    applies_when: Any = None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    title: Text
+    summary: Text
+    verified: bool
+    framework: str
+    cite: str = ""
+    group: str = ""
+    applies_from: str | None = None
+    source: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    prefix: str
+    title: Text
+    short: Text
+    source: str
+    clauses: tuple[Clause, ...]
+    edition: str = ""
+    dates: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str | None = None
+    url: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    description: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path or self.url or ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    item_id: str
+    status: str
+    notes: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    answered_by: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistRef:
+    id: str | None = None
+    path: str | None = None
+    version: str | None = None
+    sha256: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.id or self.path or ""
+
+
+@dataclass(frozen=True)
+class Signoff:
+    name: str
+    date: str
+    role: str = ""
+    statement: str = ""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A filled-in audit file, with the checklists it uses resolved."""
+
+    name: str  # the file name as the user gave it
+    sha256: str
+    checklist_refs: tuple[ChecklistRef, ...]
+    checklists: tuple[Checklist, ...]
+    system: dict[str, Any]
+    answers: dict[str, Answer]
+    signoff: tuple[Signoff, ...] = ()
+    submitted_at: str | None = None
+    raw: bytes = field(default=b"", repr=False)
+
+    @property
+    def system_name(self) -> str:
+        return str(self.system.get("name", ""))
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Sections of all checklists, merged by id, each item once (first checklist wins)."""
+        return merge_sections(self.checklists)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for s in self.sections for i in s.items)
+
+
+def merge_sections(checklists: tuple[Checklist, ...] | list[Checklist]) -> tuple[Section, ...]:
+    """Merge sections by id across checklists; an item id appears once, where first seen."""
+    order: dict[str, Section] = {}
+    items: dict[str, list[Item]] = {}
+    seen: set[str] = set()
+    for checklist in checklists:
+        for section in checklist.sections:
+            if section.id not in order:
+                order[section.id] = section
+                items[section.id] = []
+            for item in section.items:
+                if item.id not in seen:
+                    seen.add(item.id)
+                    items[section.id].append(item)
+    return tuple(Section(s.id, s.principle, s.title, s.description, tuple(items[s.id])) for s in order.values() if items[s.id])
