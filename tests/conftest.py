@@ -1,0 +1,47 @@
+"""Shared fixtures: one CliRunner, a copy of the mini audit project, and the conformance folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aiaudit.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"NO_COLOR": "1", "AIAUDIT_LANG": "en"})
+
+
+@pytest.fixture
+def invoke(runner):
+    """Run the CLI with arguments; returns click's Result (stdout and stderr apart)."""
+
+    def run(*args, **kwargs):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/mini (checklist, audit, evidence); returns its folder."""
+    dest = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", dest)
+    return dest
+
+
+@pytest.fixture
+def conformance_dir() -> Path:
+    """shared/conformance (SARIF schema, JUnit XSD): $AIAUDIT_CONFORMANCE_DIR or ../shared/conformance."""
+    path = Path(os.environ.get("AIAUDIT_CONFORMANCE_DIR") or ROOT.parent / "shared" / "conformance")
+    if not path.is_dir():
+        pytest.skip(f"conformance files not found at {path} (set AIAUDIT_CONFORMANCE_DIR)")
+    return path
