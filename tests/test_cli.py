@@ -161,9 +161,8 @@ def test_printed_schema_validates_the_fixture(invoke, mini):
 
 
 def test_readme_documents_every_diagnostic_code():
-    from conftest import ROOT
-
     from aiaudit.diagnostics import CODES
+    from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in CODES.values():
