@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,9 +24,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
-MAX_ALIASES = 1_000
 
 _CORE = "tag:yaml.org,2002:"
+# An anchor token (&name) where YAML allows one; a false positive only costs an extra check.
+_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
 Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
@@ -102,17 +104,20 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     if len(raw) > max_bytes:
         raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is {len(raw)} bytes; the limit is {max_bytes}")])
     text = _decode(raw, name)
-    _prescan(text, name)
     try:
+        # libyaml's composer is C code with its own nesting limit (1000): no deep recursion here.
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:  # pragma: no cover - the prescan parses first
+    except yaml.MarkedYAMLError as exc:
         raise DiagnosticError([_yaml_error(exc, name)]) from None
+    except yaml.YAMLError as exc:  # reader errors without marks
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"YAML error: {exc}")]) from None
     if root is None:
         raise DiagnosticError([Diagnostic(name, 1, 1, "E106", "the file is empty; expected a YAML mapping")])
     if not isinstance(root, yaml.MappingNode):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         raise DiagnosticError([Diagnostic(name, line, col, "E106", "the top level must be a mapping (key: value)")])
-    _check_expansion(root, name)
+    if _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
+        _check_expansion(root, name)
     builder = _Builder(name)
     data = builder.build(root, ())
     if builder.diagnostics:
@@ -143,40 +148,13 @@ def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
+    if "nesting depth" in problem:
+        return Diagnostic(name, line, col, "E105", f"nesting is deeper than {MAX_DEPTH} levels")
+    if "single document" in str(exc.context or ""):
+        return Diagnostic(name, line, col, "E106", "the file holds several YAML documents; keep one")
     if exc.context and exc.context != problem:
         problem = f"{problem} ({exc.context})"
     return Diagnostic(name, line, col, "E101", f"YAML syntax error: {problem}")
-
-
-def _prescan(text: str, name: str) -> None:
-    """Walk the event stream once: syntax errors, tags, depth, alias count and document count."""
-    depth = 0
-    aliases = 0
-    documents = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            mark = event.start_mark
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _fail(name, mark, "E105", f"nesting is deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    _fail(name, mark, "E104", f"more than {MAX_ALIASES} aliases")
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    _fail(name, mark, "E106", "the file holds several YAML documents; keep one")
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
-                _fail(name, mark, "E103", f"tag {tag!r} is not allowed; use plain YAML values")
-    except yaml.MarkedYAMLError as exc:
-        raise DiagnosticError([_yaml_error(exc, name)]) from None
-    except yaml.YAMLError as exc:  # reader errors without marks
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"YAML error: {exc}")]) from None
 
 
 def _fail(name: str, mark: yaml.Mark, code: str, message: str) -> NoReturn:
@@ -224,7 +202,13 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.positions[path] = pos
+        if len(path) > MAX_DEPTH:
+            raise DiagnosticError([Diagnostic(self.name, *pos, "E105", f"nesting is deeper than {MAX_DEPTH} levels")])
+        if node.tag not in _ALLOWED_TAGS:
+            message = f"tag {node.tag!r} is not allowed; use plain YAML values"
+            raise DiagnosticError([Diagnostic(self.name, *pos, "E103", message)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:

@@ -7,10 +7,6 @@ import json
 from functools import cache
 from importlib import resources
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
-
 from .diagnostics import Diagnostic
 from .loading import Document
 
@@ -41,29 +37,62 @@ def schema(kind: str) -> dict:
     return _all()[kind]
 
 
-def schema_text(kind: str) -> str:
-    """The schema of ``kind`` as text, with shared definitions inlined so editors need one file."""
-    doc = json.loads(json.dumps(schema(kind)))
-    common = _all()["common"]["$defs"]
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    if "common.json#/$defs/" in text:
-        doc.setdefault("$defs", {}).update({f"common-{k}": v for k, v in common.items()})
-        text = json.dumps(doc, ensure_ascii=False, indent=2)
-        text = text.replace("common.json#/$defs/", "#/$defs/common-")
-        # references inside the copied common definitions point at their own document
-        text = text.replace('"#/$defs/condition"', '"#/$defs/common-condition"')
-    return text + "\n"
+def _rewrite_refs(node, rewrite):
+    if isinstance(node, dict):
+        return {k: (rewrite(v) if k == "$ref" else _rewrite_refs(v, rewrite)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rewrite_refs(v, rewrite) for v in node]
+    return node
 
 
 @cache
-def _registry() -> Registry:
+def inlined(kind: str) -> dict:
+    """The schema of ``kind`` with the shared definitions copied in: one self-contained document."""
+    prefix = "common.json#/$defs/"
+    doc = _rewrite_refs(schema(kind), lambda ref: "#/$defs/common-" + ref[len(prefix) :] if ref.startswith(prefix) else ref)
+    common = _rewrite_refs(
+        _all()["common"]["$defs"], lambda ref: "#/$defs/common-" + ref[len("#/$defs/") :] if ref.startswith("#/$defs/") else ref
+    )
+    if json.dumps(doc).find("#/$defs/common-") >= 0:
+        doc.setdefault("$defs", {}).update({f"common-{k}": v for k, v in common.items()})
+    return doc
+
+
+def schema_text(kind: str) -> str:
+    """The schema of ``kind`` as text, self-contained so editors need one file."""
+    return json.dumps(inlined(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+@cache
+def _fast(kind: str):
+    """A compiled validator (jsonschema-rs) for the valid-file fast path, or None where it is unavailable."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - the pure-Python path still validates everything
+        return None
+    # The inlined schema has no external $ref, so nothing is ever resolved over the network.
+    return jsonschema_rs.validator_for(inlined(kind))
+
+
+def is_valid(kind: str, data) -> bool:
+    """Whether ``data`` is valid for ``kind``: fast (compiled) when possible."""
+    fast = _fast(kind)
+    return fast.is_valid(data) if fast is not None else not any(True for _ in validator(kind).iter_errors(data))
+
+
+@cache
+def _registry():
+    from referencing import Registry, Resource
+
     # An explicit registry: unknown $refs fail instead of being fetched from the network.
     return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in _all().values())
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
-    """A reusable validator for ``kind`` (built once)."""
+def validator(kind: str):
+    """A reusable pure-Python validator for ``kind`` (built once); it gives every error with its path."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind), registry=_registry())
 
 
@@ -93,20 +122,28 @@ def _short(value: object, limit: int = 60) -> str:
 
 
 def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
-    """Validate ``doc`` against the schema of ``kind``; every error located at its line and column."""
+    """Validate ``doc`` against the schema of ``kind``; every error located at its line and column.
+
+    Valid files (the common case) take a compiled fast path; only invalid ones pay for the
+    pure-Python validator, which reports every error with its path.
+    """
+    if is_valid(kind, doc.data):
+        return []
     out: list[Diagnostic] = []
     for error in validator(kind).iter_errors(doc.data):
         out.extend(_convert(doc, error))
     return sorted(set(out))
 
 
-def _convert(doc: Document, error: ValidationError) -> list[Diagnostic]:
+def _convert(doc: Document, error) -> list[Diagnostic]:
     path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword in ("oneOf", "anyOf") and error.context:
         # Show the most useful of the alternatives' errors rather than "not valid under any".
         deep = [e for e in error.context if len(e.absolute_path) > len(path) or e.validator == "additionalProperties"]
         if deep:
+            from jsonschema.exceptions import best_match
+
             return _convert(doc, best_match(deep))
     if keyword == "type":
         expected = error.validator_value
