@@ -35,3 +35,31 @@ def test_installed_library_loads():
 def test_console_script_is_declared():
     eps = metadata.entry_points(group="console_scripts")
     assert any(ep.name == "aiaudit" and ep.value == "aiaudit.cli:main" for ep in eps)
+
+
+def test_wheel_cache_of_builtins_matches_the_yaml():
+    """hatch_build.py pre-parses the built-in YAML; each entry must equal a fresh parse of its file."""
+    import hashlib
+
+    from aiaudit.library import CACHE_NAME, _builtin_cache
+    from aiaudit.loading import load_file
+
+    folder = data_dir("checklists")
+    assert (folder / CACHE_NAME).is_file()
+    cache = _builtin_cache()
+    yaml_files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
+    assert sorted(cache) == yaml_files
+    for rel in yaml_files:
+        raw = (folder / rel).read_bytes()
+        assert cache[rel]["sha256"] == hashlib.sha256(raw).hexdigest()
+        assert cache[rel]["data"] == load_file(folder / rel).data
+
+
+def test_a_stale_cache_entry_is_ignored(monkeypatch):
+    from aiaudit import library
+
+    folder = data_dir("checklists")
+    path = folder / "frameworks" / "oecd-ai.yaml"
+    monkeypatch.setattr(library, "_builtin_cache", lambda: {"frameworks/oecd-ai.yaml": {"sha256": "0" * 64, "data": {"x": 1}}})
+    doc = library._load(path)
+    assert doc.data["kind"] == "framework" and doc.positions  # parsed from YAML, with positions

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from .applicability import FIELDS, fields_used
 from .diagnostics import Diagnostic, DiagnosticError, has_errors
-from .loading import DEFAULT_MAX_BYTES, Document, load_file
+from .loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 from .model import Checklist, Clause, Framework, Item, Section, Text
 from .schemas import schema_diagnostics
 
 BUILTIN_PREFIX = "builtin:"
+#: Written into the wheel by hatch_build.py: the built-in YAML pre-parsed, keyed by path and sha256.
+CACHE_NAME = ".builtin-cache.json"
 
 
 def data_dir(name: str) -> Path:
@@ -25,6 +28,36 @@ def data_dir(name: str) -> Path:
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"aiaudit's {name!r} folder is missing from the installation")
+
+
+@cache
+def _builtin_cache() -> dict:
+    try:
+        import json
+
+        return json.loads((data_dir("checklists") / CACHE_NAME).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def _load(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Load a YAML file; a shipped built-in whose sha256 matches the wheel's cache skips parsing.
+
+    Cached documents carry no positions: built-ins are validated by the test suite, and
+    ``aiaudit validate``/``lint`` on a built-in read its YAML through :func:`load_file` instead.
+    """
+    name = name if name is not None else str(path)
+    raw = read_limited(path, max_bytes, name)
+    cached = _builtin_cache()
+    if cached:
+        try:
+            rel = path.resolve().relative_to(data_dir("checklists").resolve()).as_posix()
+        except ValueError:
+            rel = None
+        entry = cached.get(rel) if rel else None
+        if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
+            return Document(name, entry["data"], raw, {}, {})
+    return load_bytes(raw, name, max_bytes)
 
 
 def builtin_checklist_ids() -> list[str]:
@@ -46,7 +79,7 @@ def frameworks() -> dict[str, Framework]:
     out: dict[str, Framework] = {}
     folder = data_dir("checklists") / "frameworks"
     for path in sorted(folder.glob("*.yaml")):
-        doc = load_file(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
+        doc = _load(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
         problems = schema_diagnostics(doc, "framework")
         if has_errors(problems):
             raise DiagnosticError(problems)
@@ -128,7 +161,7 @@ def checklist_from_file(
 ) -> tuple[Checklist | None, list[Diagnostic]]:
     """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic."""
     try:
-        doc = load_file(path, max_bytes=max_bytes, name=name)
+        doc = _load(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
         return None, exc.diagnostics
     return checklist_from_document(doc, _stack)
