@@ -1,0 +1,169 @@
+"""Benchmark: one ``aiaudit answer`` process on a generated 300-item audit; prints figures, asserts nothing.
+
+Generates, in a temporary folder, a 300-item checklist citing real catalog clauses and an audit in
+the layout ``aiaudit init`` writes (a comment with the question above every answer), half of the
+items answered with notes and some with hashed evidence. Then runs, each in a fresh process,
+``aiaudit answer AUDIT ITEM --status ... --note ... --evidence ...`` on items spread over the
+file, and prints the median and spread of the wall time next to the floor of a bare
+``python -c "import aiaudit.cli"``. A breakdown of one save in-process (load + check, round-trip
+edit, reload + check, atomic write) follows.
+
+    python benchmarks/answer.py [--runs 15] [--items 300] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def _clause_ids() -> list[str]:
+    from aiaudit.library import frameworks
+
+    return [c.id for fw in frameworks().values() for c in fw.clauses]
+
+
+def generate(folder: Path, items: int) -> Path:
+    """Write checklist, evidence and audit into ``folder``; return the audit's path."""
+    clauses = _clause_ids()
+    per_section = -(-items // len(PRINCIPLES))
+    lines = [
+        "kind: checklist",
+        "id: bench",
+        "version: 1.0.0",
+        "title: {en: Benchmark checklist, ko: 벤치마크 점검표}",
+        "description: {en: Generated., ko: 생성된 점검표입니다.}",
+        "sections:",
+    ]
+    ids = []
+    for s, principle in enumerate(PRINCIPLES):
+        lines += [f"  - id: s{s}", f"    principle: {principle}", f"    title: {{en: Section {s}, ko: 영역 {s}}}", "    items:"]
+        for i in range(per_section):
+            n = s * per_section + i
+            if n >= items:
+                break
+            item_id = f"B{s}-{i:03d}"
+            ids.append(item_id)
+            lines += [
+                f"      - id: {item_id}",
+                f"        question: {{en: Is control {n} in place?, ko: 통제 {n}이(가) 있습니까?}}",
+                f"        guidance: {{en: Evidence for control {n}., ko: 통제 {n}의 증빙입니다.}}",
+                f"        severity: {SEVERITIES[n % 4]}",
+                f"        refs: [{clauses[n % len(clauses)]}]",
+                f"        remediation: {{en: Add control {n}., ko: 통제 {n}을(를) 추가하십시오.}}",
+            ]
+    (folder / "bench.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    evidence = folder / "evidence"
+    evidence.mkdir()
+    for k in range(20):
+        (evidence / f"e{k}.txt").write_text(f"evidence {k}\n" * 200, encoding="utf-8")
+    from aiaudit.evidence import sha256_file
+
+    out = [
+        "# aiaudit audit file (generated for the benchmark)",
+        "kind: audit",
+        "format: 1",
+        "checklists:",
+        "  - {path: bench.yaml}",
+        "system:",
+        '  name: "Benchmark system"',
+        "  regions: [EU, KR]",
+        "  modalities: [text]",
+        "answers:",
+    ]
+    for n, item_id in enumerate(ids):
+        out += [f"  # {item_id} [{SEVERITIES[n % 4]}] Is control {n} in place?", f"  {item_id}:"]
+        if n % 2:
+            out += ["    status: unanswered", '    notes: ""', "    evidence: []"]
+        else:
+            out += ["    status: met", f"    notes: Control {n} is documented in the wiki; reviewed by the team lead."]
+            if n % 10 == 0:
+                e = evidence / f"e{n % 20}.txt"
+                out += [f"    evidence:\n      - {{path: evidence/{e.name}, sha256: {sha256_file(e)}, size: {e.stat().st_size}}}"]
+            out += ["    answered_by: kim@example.org", '    date: "2026-11-20"']
+    out.append("signoff: []")
+    path = folder / "audit.yaml"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def _time(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
+    return elapsed
+
+
+def breakdown(path: Path, item_id: str) -> dict[str, float]:
+    """Time the phases of one save in this process."""
+    from aiaudit.answering import AnswerInput, Editor
+
+    out = {}
+    start = time.perf_counter()
+    editor = Editor(path, answered_by="bench", date="2026-11-25")
+    out["load + check audit"] = time.perf_counter() - start
+    start = time.perf_counter()
+    value = editor.build(AnswerInput(item_id, status="partial", notes="In-process run.", evidence=("evidence/e3.txt",)))
+    out["build answer (hash evidence)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    editor.save({item_id: value})
+    out["round-trip edit + verify + check + atomic write"] = time.perf_counter() - start
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="Keep the generated folder and print its path.")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="aiaudit-bench-answer-"))
+    try:
+        audit = generate(folder, args.items)
+        text = audit.read_text(encoding="utf-8")
+        ids = [line.strip()[:-1] for line in text.splitlines() if line.startswith("  B") and line.endswith(":")]
+        floor = [_time([sys.executable, "-c", "import aiaudit.cli"], folder) for _ in range(args.runs)]
+        times = []
+        statuses = ("met", "partial", "not_met")
+        for n in range(args.runs):
+            item_id = ids[(n * 37) % len(ids)]
+            cmd = [sys.executable, "-m", "aiaudit", "answer", "audit.yaml", item_id, "--status", statuses[n % 3]]
+            cmd += ["--note", f"Benchmark run {n}: reviewed.", "--evidence", f"evidence/e{n % 20}.txt", "--by", "bench"]
+            times.append(_time(cmd, folder))
+        from aiaudit.audits import load_audit
+
+        audit_model = load_audit(audit)  # still a valid audit after every run
+        comments_kept = audit.read_text(encoding="utf-8").count("\n  # B") == len(ids)
+        phases = breakdown(audit, ids[1])
+
+        print(f"audit: {len(audit_model.items)} items, {audit.stat().st_size / 1024:.0f} KiB, {len(ids)} answers")
+        print(f"python: {sys.version.split()[0]} on {sys.platform}")
+        print(f"aiaudit answer (fresh process, {args.runs} runs):")
+        median, low, high = (statistics.median(times) * 1000, min(times) * 1000, max(times) * 1000)
+        print(f"  median {median:.0f} ms   min {low:.0f} ms   max {high:.0f} ms")
+        print(f"import floor `python -c 'import aiaudit.cli'`: median {statistics.median(floor) * 1000:.0f} ms")
+        print(f"comments above every answer kept: {comments_kept}")
+        print("one save in-process:")
+        for name, seconds in phases.items():
+            print(f"  {name:<48} {seconds * 1000:7.1f} ms")
+        if args.keep:
+            print(f"kept: {folder}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,535 @@
+"""Setting answers in an audit: checks (item, status, notes, evidence), who and when, bulk import, safe save.
+
+One :class:`Editor` per command run. It loads and checks the audit once, turns each
+:class:`AnswerInput` into the answer mapping that goes into the file (evidence hashed, ``answered_by``
+and ``date`` filled in), and saves through :mod:`aiaudit.roundtrip`: the file is re-read, edited
+with its comments kept, re-loaded and re-checked, then written atomically. A save that would add
+an error the file did not have before is refused and the file is left as it was.
+
+Only the fields an input gives change; ``notes`` and ``evidence`` that are not given keep their
+old values. The caller holds the audit's lock (:mod:`aiaudit.locking`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as _dt
+import difflib
+import io
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import evidence as ev
+from .audits import audit_from_document
+from .diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
+from .i18n import t
+from .loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
+from .model import STATUSES, Audit, Item
+from .roundtrip import Change, new_problems, save
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL = re.compile(r"^https?://\S+$")
+
+#: Accepted spellings of each status (spreadsheets and people write them in many ways).
+_STATUS_ALIASES = {
+    "met": "met",
+    "yes": "met",
+    "충족": "met",
+    "partial": "partial",
+    "partially_met": "partial",
+    "partly": "partial",
+    "부분_충족": "partial",
+    "부분충족": "partial",
+    "not_met": "not_met",
+    "notmet": "not_met",
+    "no": "not_met",
+    "미충족": "not_met",
+    "na": "na",
+    "n/a": "na",
+    "not_applicable": "na",
+    "해당_없음": "na",
+    "해당없음": "na",
+    "unanswered": "unanswered",
+    "미응답": "unanswered",
+}
+
+
+def normalize_status(value: Any) -> str | None:
+    """The canonical status for a spelling such as ``Not met``, ``n/a`` or ``충족``; None if unknown."""
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    return _STATUS_ALIASES.get(key)
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What a user gives for one item; ``None`` means "keep what the audit has"."""
+
+    item_id: str
+    status: str | None = None
+    notes: str | None = None
+    evidence: tuple[str | dict, ...] | None = None
+    answered_by: str | None = None
+    date: str | None = None
+    #: (line, column) per field in an import file, for diagnostics.
+    where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an input cannot be saved: a diagnostic code, a message, and the field it concerns."""
+
+    code: str
+    message: str
+    field: str = "item"
+
+
+def today() -> str:
+    """Today's date (local time) as YYYY-MM-DD."""
+    return _dt.date.today().isoformat()
+
+
+def default_user(explicit: str | None = None, folder: Path | None = None) -> str | None:
+    """Who answers: ``--by``, then ``$AIAUDIT_USER``, git's ``user.email``, then ``$USER``."""
+    for value in (explicit, os.environ.get("AIAUDIT_USER")):
+        if value and value.strip():
+            return value.strip()
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"],
+            cwd=folder or None,
+            capture_output=True,
+            text=True,
+            timeout=3,
+            check=False,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for var in ("USER", "USERNAME"):
+        if os.environ.get(var, "").strip():
+            return os.environ[var].strip()
+    return None
+
+
+class Editor:
+    """An audit opened for answering (the caller holds its lock)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        lang: str = "en",
+        allow_outside: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        answered_by: str | None = None,
+        date: str | None = None,
+    ):
+        self.path = Path(path)
+        self.name = str(path)
+        self.lang = lang
+        self.allow_outside = allow_outside
+        self.max_bytes = max_bytes
+        self.folder = self.path.resolve().parent
+        if date is not None and not _valid_date(date):
+            raise UsageError(t("answer.bad_date", lang, value=date))
+        self._date = date
+        self._by_given = answered_by
+        self._by: str | None | bool = False  # looked up on first use
+        self.doc, self.audit, self.baseline = self._open()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _open(self) -> tuple[Document, Audit, list[Diagnostic]]:
+        doc = load_file(self.path, max_bytes=self.max_bytes, name=self.name)
+        audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes)
+        if audit is None:
+            raise DiagnosticError(problems)
+        return doc, audit, problems
+
+    def reload(self) -> None:
+        """Read the file again (after a save, or when someone else may have changed it)."""
+        self.doc, self.audit, _ = self._open()
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return {item.id: item for item in self.audit.items}
+
+    @property
+    def answered_by(self) -> str | None:
+        if self._by is False:
+            self._by = default_user(self._by_given, self.folder)
+        return self._by  # type: ignore[return-value]
+
+    @property
+    def date(self) -> str:
+        return self._date or today()
+
+    def raw_answer(self, item_id: str, doc: Document | None = None) -> dict:
+        """The answer mapping of an item as the file has it (empty when there is none)."""
+        answers = (doc or self.doc).data.get("answers") or {}
+        value = answers.get(item_id)
+        return dict(value) if isinstance(value, dict) else {}
+
+    # -- checking one input --------------------------------------------------------------------
+
+    def problems(self, inp: AnswerInput, old: dict | None = None) -> list[Problem]:
+        """Everything wrong with an input, in the audit's language; empty when it can be saved."""
+        lang = self.lang
+        out: list[Problem] = []
+        if inp.item_id not in self.items:
+            close = difflib.get_close_matches(inp.item_id, list(self.items), n=1)
+            hint = t("answer.did_you_mean", lang, item=close[0]) if close else ""
+            return [Problem("E401", t("answer.unknown_item", lang, item=inp.item_id) + hint, "item")]
+        old = self.raw_answer(inp.item_id) if old is None else old
+        status = inp.status
+        if status is not None:
+            status = normalize_status(status)
+            if status is None:
+                choices = ", ".join(STATUSES)
+                out.append(Problem("E204", t("answer.bad_status", lang, value=inp.status, choices=choices), "status"))
+        elif "status" not in old:
+            out.append(Problem("E203", t("answer.status_required", lang, item=inp.item_id), "status"))
+        notes = inp.notes if inp.notes is not None else old.get("notes")
+        if (status or old.get("status")) == "na" and not (isinstance(notes, str) and notes.strip()):
+            out.append(Problem("E402", t("answer.na_needs_notes", lang, item=inp.item_id), "status"))
+        if inp.date is not None and not _valid_date(inp.date):
+            out.append(Problem("E204", t("answer.bad_date", lang, value=inp.date), "date"))
+        for entry in inp.evidence or ():
+            problem = self.evidence_problem(entry)
+            if problem is not None:
+                out.append(problem)
+        return out
+
+    def evidence_problem(self, entry: str | dict) -> Problem | None:
+        """Why an evidence path or URL cannot be recorded (missing, outside the folder, malformed), or None."""
+        lang = self.lang
+        if isinstance(entry, dict):
+            if entry.get("url") is not None:
+                url = entry.get("url")
+                ok = isinstance(url, str) and _URL.match(url)
+                return None if ok else Problem("E204", t("answer.bad_url", lang, value=url), "evidence")
+            entry = entry.get("path")
+        if not isinstance(entry, str) or not entry.strip():
+            return Problem("E204", t("answer.bad_evidence", lang, value=entry), "evidence")
+        if _URL.match(entry):
+            return None
+        try:
+            located = self._locate(entry)
+        except ev.EvidenceOutside:
+            return Problem("E404", t("answer.evidence_outside", lang, path=entry), "evidence")
+        if located is None:
+            return Problem("E403", t("answer.evidence_missing", lang, path=entry), "evidence")
+        return None
+
+    def _locate(self, given: str) -> tuple[Path, str] | None:
+        """The evidence file a user means (relative to the audit's folder, else to the current folder)
+        and the path to record for it: relative to the audit's folder, with ``/``."""
+        base = Path(os.path.abspath(self.path)).parent
+        candidates = [given]
+        with contextlib.suppress(ValueError):  # another drive on Windows
+            candidates.append(os.path.relpath(os.path.abspath(given), base))
+        outside = False
+        for candidate in candidates:
+            try:
+                target = ev.resolve(self.folder, candidate, self.allow_outside)
+            except ev.EvidenceOutside:
+                # only an existing file outside is "outside"; a missing one is reported as missing
+                outside = outside or os.path.isfile(base / candidate)
+                continue
+            if target.is_file():
+                absolute = Path(os.path.normpath(base / candidate))
+                try:
+                    return target, absolute.relative_to(base).as_posix()
+                except ValueError:
+                    return target, absolute.as_posix()  # only with --allow-outside-evidence
+        if outside:
+            raise ev.EvidenceOutside(given)
+        return None
+
+    # -- building the answer mapping -----------------------------------------------------------
+
+    def build(self, inp: AnswerInput, old: dict | None = None) -> dict:
+        """The answer mapping to write for a valid input (raises :class:`UsageError` if it is invalid)."""
+        old = self.raw_answer(inp.item_id) if old is None else old
+        problems = self.problems(inp, old)
+        if problems:
+            raise UsageError(problems[0].message)
+        new: dict[str, Any] = dict(old)
+        if inp.status is not None:
+            new["status"] = normalize_status(inp.status)
+        if inp.notes is not None:
+            new["notes"] = inp.notes
+        if inp.evidence is not None:
+            new["evidence"] = [self._evidence_entry(e, old.get("evidence") or []) for e in inp.evidence]
+        by = inp.answered_by or self.answered_by
+        if by:
+            new["answered_by"] = by
+        new["date"] = inp.date or self.date
+        # a fresh answer gets its keys in the usual order
+        order = ["status", "notes", "evidence", "answered_by", "date"]
+        if not old:
+            new = {k: new[k] for k in order if k in new}
+        return new
+
+    def _evidence_entry(self, entry: str | dict, old_entries: list) -> dict:
+        description = None
+        if isinstance(entry, dict):
+            if entry.get("url") is not None:
+                return {k: entry[k] for k in ("url", "description") if entry.get(k) is not None}
+            description = entry.get("description")
+            entry = entry["path"]
+        if _URL.match(entry):
+            return {"url": entry}
+        located = self._locate(entry)
+        assert located is not None  # checked in problems()
+        target, stored = located
+        out: dict[str, Any] = {"path": stored, "sha256": ev.sha256_file(target), "size": target.stat().st_size}
+        if description is None:
+            description = next(
+                (o.get("description") for o in old_entries if isinstance(o, dict) and o.get("path") == stored), None
+            )
+        if description:
+            out["description"] = description
+        return out
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def save(self, answers: dict[str, dict]) -> Document:
+        """Write these answer mappings (item id → mapping) into the file: verified, atomic, comments kept."""
+        return self.save_changes([Change(("answers", item_id), value) for item_id, value in answers.items()])
+
+    def save_changes(self, changes: list[Change]) -> Document:
+        """Apply round-trip changes to the file; refused (file untouched) if they would add an error."""
+
+        checked: dict[str, Any] = {}
+
+        def check(doc: Document) -> None:
+            audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes)
+            added = new_problems(self.baseline, problems)
+            if added or audit is None:
+                raise DiagnosticError(added or problems)
+            checked.update(audit=audit, problems=problems)
+
+        self.doc = save(self.path, changes, check=check, max_bytes=self.max_bytes, name=self.name)
+        if checked:
+            self.audit, self.baseline = checked["audit"], checked["problems"]
+        return self.doc
+
+    def answer(self, inp: AnswerInput) -> dict:
+        """Check, build and save one answer; returns the mapping written."""
+        value = self.build(inp)
+        self.save({inp.item_id: value})
+        return value
+
+    # -- bulk import -----------------------------------------------------------------------------
+
+    def import_file(self, source: str | Path) -> list[str]:
+        """Import answers from a CSV or YAML file, all or nothing; returns the item ids written."""
+        inputs, name = read_answers_file(source, self.lang, self.max_bytes)
+        diagnostics: list[Diagnostic] = []
+        built: dict[str, dict] = {}
+        first_seen: dict[str, int] = {}
+        for inp in inputs:
+            line, col = inp.where.get("item", (1, 1))
+            if inp.item_id in first_seen:
+                message = t("answer.duplicate", self.lang, item=inp.item_id, line=first_seen[inp.item_id])
+                diagnostics.append(Diagnostic(name, line, col, "E102", message))
+                continue
+            first_seen[inp.item_id] = line
+            problems = self.problems(inp)
+            for p in problems:
+                pline, pcol = inp.where.get(p.field, (line, col))
+                message = p.message if p.message.startswith(f"{inp.item_id}") else f"{inp.item_id}: {p.message}"
+                diagnostics.append(Diagnostic(name, pline, pcol, p.code, message))
+            if not problems:
+                built[inp.item_id] = self.build(inp)
+        if has_errors(diagnostics):
+            raise DiagnosticError(diagnostics)
+        if built:
+            self.save(built)
+        return list(built)
+
+
+def _valid_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- answer files (CSV, YAML) --------------------------------------------------------------------
+
+_COLUMNS = {
+    "item": "item",
+    "id": "item",
+    "item_id": "item",
+    "status": "status",
+    "notes": "notes",
+    "note": "notes",
+    "evidence": "evidence",
+    "answered_by": "answered_by",
+    "by": "answered_by",
+    "date": "date",
+}
+
+
+def read_answers_file(source: str | Path, lang: str = "en", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[AnswerInput], str]:
+    """Parse an answers file: ``.csv``/``.tsv`` (a header row) or ``.yaml``/``.yml``/``.json`` (an ``answers:`` mapping)."""
+    name = str(source)
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        raw = read_limited(source, max_bytes, name)
+        return _read_csv(raw, name, lang, delimiter="\t" if suffix == ".tsv" else None), name
+    if suffix in (".yaml", ".yml", ".json"):
+        return _read_yaml(load_file(source, max_bytes=max_bytes, name=name), lang), name
+    raise UsageError(t("answer.bad_format", lang, path=name))
+
+
+def _read_csv(raw: bytes, name: str, lang: str, delimiter: str | None = None) -> list[AnswerInput]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E003", t("answer.not_utf8", lang))]) from None
+    if delimiter is None:
+        first = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UsageError(t("answer.csv_empty", lang, path=name)) from None
+    columns = [_COLUMNS.get(h.strip().lower().replace(" ", "_")) for h in header]
+    if "item" not in columns:
+        raise UsageError(t("answer.csv_no_item", lang, path=name))
+    inputs = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise DiagnosticError([Diagnostic(name, reader.line_num, 1, "E101", str(exc))]) from None
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        values: dict[str, str] = {}
+        where: dict[str, tuple[int, int]] = {}
+        col = 1
+        for column, cell in zip(columns, row, strict=False):  # short rows: missing cells
+            if column is not None and cell.strip() != "":
+                values[column] = cell
+                where[column] = (start, col)
+            col += len(cell) + 1
+        where.setdefault("item", (start, 1))
+        evidence = None
+        if "evidence" in values:
+            evidence = tuple(p.strip() for p in re.split(r"[;\n]", values["evidence"]) if p.strip())
+        inputs.append(
+            AnswerInput(
+                item_id=values.get("item", "").strip(),
+                status=values.get("status", "").strip() or None,
+                notes=values.get("notes"),
+                evidence=evidence,
+                answered_by=(values.get("answered_by") or "").strip() or None,
+                date=(values.get("date") or "").strip() or None,
+                where=where,
+            )
+        )
+    return inputs
+
+
+def _read_yaml(doc: Document, lang: str) -> list[AnswerInput]:
+    data = doc.data
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise DiagnosticError([doc.diagnostic("E203", t("answer.yaml_no_answers", lang), ())])
+    inputs = []
+    problems = []
+    for item_id, value in answers.items():
+        path = ("answers", item_id)
+        if isinstance(value, str):  # `TR-01: met`
+            value = {"status": value}
+        if not isinstance(value, dict):
+            problems.append(doc.diagnostic("E201", t("answer.yaml_not_mapping", lang, item=item_id), path))
+            continue
+        unknown = [k for k in value if k not in ("status", "notes", "evidence", "answered_by", "date")]
+        if unknown:
+            problems.append(
+                doc.diagnostic("E202", t("answer.yaml_unknown_key", lang, name=unknown[0]), path + (unknown[0],), key=True)
+            )
+            continue
+        evidence = value.get("evidence")
+        if evidence is not None:
+            if not isinstance(evidence, list):
+                evidence = [evidence]
+            evidence = tuple(evidence)
+        for key in ("notes", "answered_by", "date"):
+            if key in value and value[key] is not None and not isinstance(value[key], str):
+                problems.append(doc.diagnostic("E201", t("answer.yaml_not_text", lang, name=key), path + (key,)))
+        where = {"item": doc.position(path, key=True)}
+        for key in ("status", "notes", "evidence", "date"):
+            if key in value:
+                where[key] = doc.position(path + (key,))
+        inputs.append(
+            AnswerInput(
+                item_id=str(item_id),
+                status=value.get("status") if value.get("status") is not None else None,
+                notes=value.get("notes") if isinstance(value.get("notes"), str) else None,
+                evidence=evidence,
+                answered_by=value.get("answered_by") if isinstance(value.get("answered_by"), str) else None,
+                date=value.get("date") if isinstance(value.get("date"), str) else None,
+                where=where,
+            )
+        )
+    if problems:
+        raise DiagnosticError(problems)
+    return inputs
+
+
+# --- command entry points (they take the audit's lock) -------------------------------------------
+
+
+def answer_one(
+    path: str | Path,
+    inp: AnswerInput,
+    lang: str = "en",
+    allow_outside: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    answered_by: str | None = None,
+    date: str | None = None,
+) -> dict:
+    """``aiaudit answer AUDIT ITEM ...``: set one answer under the lock; returns the mapping written."""
+    from .locking import audit_lock
+
+    with audit_lock(path, lang):
+        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
+        return editor.answer(inp)
+
+
+def import_answers(
+    path: str | Path,
+    source: str | Path,
+    lang: str = "en",
+    allow_outside: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    answered_by: str | None = None,
+    date: str | None = None,
+) -> list[str]:
+    """``aiaudit answer AUDIT --from FILE``: import all answers of a CSV/YAML file in one save, or none."""
+    from .locking import audit_lock
+
+    with audit_lock(path, lang):
+        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
+        return editor.import_file(source)

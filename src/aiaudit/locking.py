@@ -1,0 +1,116 @@
+"""One writer per audit file: an exclusive, non-blocking lock on a sidecar ``.<name>.lock`` file.
+
+``fill``, ``answer`` and ``classify`` hold the lock while they edit an audit, so a second writer
+is refused at once with a clear message instead of silently overwriting the first one's
+answers. The lock is an OS lock (``fcntl.flock`` on POSIX), so it is released automatically
+when the process ends, even when it is killed with SIGKILL; a stale ``.lock`` file left behind
+by a killed process never blocks anyone.
+
+Limits (documented in the README):
+
+* The lock is advisory: it keeps aiaudit processes apart, not a text editor or ``git checkout``.
+  Each save re-reads the file from disk, so edits made in an editor between two answers are kept.
+* On Windows, ``msvcrt.locking`` on the lock file's first byte is used instead; it has the same
+  one-writer effect but has not been tested as thoroughly.
+* On network file systems (NFS, SMB) ``flock`` may not be exclusive across machines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .diagnostics import UsageError
+from .i18n import t
+from .loading import read_limited
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+class LockBusy(UsageError):
+    """Another process holds the audit's lock (exit 2)."""
+
+
+def lock_path(path: str | Path) -> Path:
+    """The sidecar lock file of an audit: ``.<name>.lock`` next to it."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
+            return False
+        return True
+    import msvcrt  # pragma: no cover - Windows
+
+    try:  # pragma: no cover
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:  # pragma: no cover
+        return False
+    return True  # pragma: no cover
+
+
+def _holder(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()[:40]
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def audit_lock(path: str | Path, lang: str = "en") -> Iterator[Path]:
+    """Hold the exclusive lock of the audit at ``path``; raise :class:`LockBusy` when another process has it."""
+    if not Path(path).is_file():
+        read_limited(path, max_bytes=0)  # raises the usual "no such file" / "is a directory" diagnostic
+    target = lock_path(path)
+    for _attempt in range(5):
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise UsageError(t("lock.cannot", lang, path=str(target), reason=exc.strerror or str(exc))) from None
+        if not _try_lock(fd):
+            os.close(fd)
+            pid = _holder(target)
+            raise LockBusy(t("lock.busy", lang, path=str(path), pid=pid or "?"))
+        # The previous holder may have removed the file between our open() and lock(): then we
+        # hold a lock on a deleted inode and must start again on the new file.
+        try:
+            same = os.fstat(fd).st_ino == os.stat(target).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    else:  # pragma: no cover - only under heavy contention
+        raise LockBusy(t("lock.busy", lang, path=str(path), pid="?"))
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        remove_stale_temps(path)
+        yield target
+    finally:
+        # Remove the sidecar while still holding the lock (the inode check above makes this safe).
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        os.close(fd)
+
+
+def remove_stale_temps(path: str | Path) -> list[Path]:
+    """Delete temp files a killed writer of this audit left behind (only call while holding the lock)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    removed = []
+    for stale in folder.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed.append(stale)
+    return removed

@@ -1,0 +1,157 @@
+"""How far an audit is filled in: per-section progress, unanswered critical items, and the next item to answer.
+
+The model behind ``aiaudit status`` and the order ``aiaudit fill`` walks in. An item counts as
+*answered* when it is applicable to the system profile and its status is anything but
+``unanswered``; items that do not apply are counted apart and never asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .evaluation import ItemResult, evaluate
+from .i18n import t
+from .model import Audit, Text
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    id: str
+    title: Text
+    answered: int
+    applicable: int
+
+    @property
+    def done(self) -> bool:
+        return self.answered == self.applicable
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The fill-in state of one audit."""
+
+    audit: Audit
+    results: tuple[ItemResult, ...]
+    sections: tuple[SectionProgress, ...]
+
+    @property
+    def applicable(self) -> int:
+        return sum(s.applicable for s in self.sections)
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def not_applicable(self) -> int:
+        return sum(not r.applicable for r in self.results)
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.answered / self.applicable, 1) if self.applicable else 100.0
+
+    @property
+    def pending(self) -> tuple[ItemResult, ...]:
+        """Applicable, unanswered items in checklist order: what ``fill`` asks next."""
+        return tuple(r for r in self.results if r.applicable and r.status == "unanswered")
+
+    @property
+    def unanswered_critical(self) -> tuple[ItemResult, ...]:
+        return tuple(r for r in self.pending if r.item.severity == "critical")
+
+    @property
+    def next(self) -> ItemResult | None:
+        return self.pending[0] if self.pending else None
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON form of ``aiaudit status --format json`` (texts in ``lang``)."""
+        classification = self.audit.system.get("classification") or {}
+
+        def item(r: ItemResult) -> dict[str, Any]:
+            return {
+                "id": r.item.id,
+                "section": r.section.id,
+                "severity": r.item.severity,
+                "question": r.item.question.get(lang),
+            }
+
+        return {
+            "audit": self.audit.name,
+            "system": self.audit.system_name,
+            "answered": self.answered,
+            "applicable": self.applicable,
+            "not_applicable": self.not_applicable,
+            "percent": self.percent,
+            "complete": self.answered == self.applicable,
+            "risk_tier": self.audit.system.get("risk_tier", "unknown"),
+            "classified": bool(classification),
+            "sections": [
+                {"id": s.id, "title": s.title.get(lang), "answered": s.answered, "applicable": s.applicable}
+                for s in self.sections
+            ],
+            "unanswered_critical": [item(r) for r in self.unanswered_critical],
+            "next": item(self.next) if self.next is not None else None,
+        }
+
+
+def progress(audit: Audit) -> Progress:
+    """The progress of an audit, from the same evaluation reports and gates use."""
+    results = evaluate(audit).results
+    sections = []
+    for section in audit.sections:
+        mine = [r for r in results if r.section.id == section.id and r.applicable]
+        if not mine:
+            continue
+        answered = sum(r.status != "unanswered" for r in mine)
+        sections.append(SectionProgress(section.id, section.title, answered, len(mine)))
+    return Progress(audit, results, tuple(sections))
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else width
+    return "#" * filled + "-" * (width - filled)
+
+
+def format_text(p: Progress, lang: str = "en") -> str:
+    """The text form of ``aiaudit status``."""
+    lines = [t("progress.header", lang, path=p.audit.name, name=p.audit.system_name)]
+    lines.append(
+        t("progress.overall", lang, answered=p.answered, applicable=p.applicable, percent=f"{p.percent:g}", na=p.not_applicable)
+    )
+    classification = p.audit.system.get("classification") or {}
+    if classification:
+        eu = (classification.get("eu_ai_act") or {}).get("category")
+        eu = t(f"classify.category.{eu}", lang) if eu else "-"
+        kr = (classification.get("kr_ai_basic_act") or {}).get("categories") or []
+        kr = ", ".join(t(f"classify.kr_category.{c}", lang) for c in kr) or "-"
+        lines.append(t("progress.classified", lang, eu=eu, kr=kr))
+    else:
+        lines.append(t("progress.unclassified", lang, path=p.audit.name))
+    width = max((_display_width(s.title.get(lang)) for s in p.sections), default=10)
+    lines.append("")
+    for s in p.sections:
+        title = s.title.get(lang)
+        pad = " " * (width - _display_width(title))
+        lines.append(f"  {title}{pad}  {s.answered:>3}/{s.applicable:<3} [{_bar(s.answered, s.applicable)}]")
+    lines.append("")
+    critical = p.unanswered_critical
+    if critical:
+        lines.append(t("progress.critical", lang, count=len(critical)))
+        for r in critical:
+            lines.append(f"  - {r.item.id}: {r.item.question.get(lang)}")
+    else:
+        lines.append(t("progress.no_critical", lang))
+    if p.next is not None:
+        lines.append(t("progress.next", lang, item=p.next.item.id, question=p.next.item.question.get(lang)))
+        lines.append(t("progress.resume", lang, path=p.audit.name))
+    else:
+        lines.append(t("progress.done", lang))
+    return "\n".join(lines)
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns of a text: East Asian wide characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)

@@ -1,0 +1,259 @@
+"""Round-trip saving: comments, key order, quoting and layout survive; values reload identically."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiaudit.audits import load_audit
+from aiaudit.loading import load_bytes
+from aiaudit.roundtrip import Change, RoundTripError, _guess_indent, apply, save
+
+SHA = "f11cc0d0507abede26c0010cf1a47cc764bfca132134c7e2f3166727e8fb65ee"
+
+HAND_WRITTEN = """\
+# Audit of the support bot — keep this header!
+kind: audit
+format: 1
+checklists:
+  - {path: mini-checklist.yaml}   # our own small checklist
+system:
+  name: 상담봇 Mini    # the product name
+  regions: [KR]
+  modalities: [text]
+  owner: 'Team 3'
+answers:
+  # ── Transparency ──
+  TR-01:
+    status: met   # checked on 2026-11-20
+    notes: "Badge shown before the first message."
+    answered_by: kim@example.org
+  # Safety: red team is scheduled
+  SEC-01:
+    status: unanswered
+  SEC-02: {status: na, notes: No public endpoint.}
+  # accountability comes last
+  ACC-01:
+    status: not_met
+  # end of answers
+signoff: []   # nobody signed yet
+"""
+
+
+def _write(mini, text: str = HAND_WRITTEN):
+    path = mini / "audit.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_answer_keeps_comments_key_order_and_quoting(mini, invoke):
+    path = _write(mini)
+    result = invoke(
+        "answer", path, "SEC-01", "--status", "partial", "--note", "Tested manually.", "--by", "lee", "--date", "2026-11-25"
+    )
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    for comment in (
+        "# Audit of the support bot — keep this header!",
+        "# our own small checklist",
+        "# the product name",
+        "# ── Transparency ──",
+        "# checked on 2026-11-20",
+        "# Safety: red team is scheduled",
+        "# accountability comes last",
+        "# end of answers",
+        "# nobody signed yet",
+    ):
+        assert comment in text, comment
+    # the comment before an answer still sits right above it
+    assert "  # Safety: red team is scheduled\n  SEC-01:\n" in text
+    assert "  # accountability comes last\n  ACC-01:\n" in text
+    # key order of the file and of the edited answer
+    keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+    assert keys == ["kind", "format", "checklists", "system", "answers", "signoff"]
+    assert text.index("  TR-01:") < text.index("  SEC-01:") < text.index("  SEC-02:") < text.index("  ACC-01:")
+    block = text[text.index("  SEC-01:") : text.index("  SEC-02:")]
+    assert block.index("status: partial") < block.index("notes:") < block.index("answered_by: lee") < block.index("date:")
+    # quoting and flow style of untouched values stay as written
+    assert "owner: 'Team 3'" in text
+    assert 'notes: "Badge shown before the first message."' in text
+    assert "SEC-02: {status: na, notes: No public endpoint.}" in text
+    assert "- {path: mini-checklist.yaml}   # our own small checklist" in text
+    assert 'date: "2026-11-25"' in text
+    audit = load_audit(path)
+    assert audit.answers["SEC-01"].status == "partial"
+    assert audit.answers["SEC-01"].date == "2026-11-25"
+
+
+def test_only_the_edited_lines_change(mini, invoke):
+    path = _write(mini)
+    before = path.read_text(encoding="utf-8").splitlines()
+    assert invoke("answer", path, "ACC-01", "--status", "met", "--by", "kim", "--date", "2026-11-25").exit_code == 0
+    after = path.read_text(encoding="utf-8").splitlines()
+    import difflib
+
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert changed == ["-    status: not_met", "+    status: met", "+    answered_by: kim", '+    date: "2026-11-25"']
+
+
+def test_new_answer_is_appended_after_the_last_one_and_before_trailing_comment(mini, invoke):
+    text = HAND_WRITTEN.replace("  ACC-01:\n    status: not_met\n", "")
+    path = _write(mini, text.replace("# accountability comes last\n", ""))
+    assert invoke("answer", path, "ACC-01", "--status", "met", "--by", "kim", "--date", "2026-11-25").exit_code == 0
+    out = path.read_text(encoding="utf-8")
+    assert out.index("SEC-02: {status: na") < out.index("  ACC-01:") < out.index("# end of answers") < out.index("signoff:")
+    assert load_audit(path).answers["ACC-01"].status == "met"
+
+
+def test_flow_style_answer_grows_into_block_style_for_lists(mini, invoke):
+    path = _write(mini)
+    result = invoke("answer", path, "SEC-02", "--status", "met", "-e", "evidence/notice.txt", "--by", "k", "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "  SEC-02:\n    status: met\n" in text
+    assert "      - {path: evidence/notice.txt, sha256: " in text
+    assert load_audit(path).answers["SEC-02"].evidence[0].size == 37
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "2026-11-25",  # a date must stay a string
+        "12:30",  # YAML 1.1 sexagesimal integer
+        "yes",
+        "no",
+        "null",
+        "~",
+        "1e3",
+        "0x1F",
+        "true",
+        "- looks like a list",
+        "key: value",
+        "# not a comment",
+        "  leading and trailing spaces  ",
+        "tab\tinside",
+        "Line one\nLine two\n\n- a list item\n",
+        "no trailing newline\nsecond",
+        "ends with spaces   \nnext",
+        "'quotes' and \"double\"",
+        "한국어 메모: 충족합니다.",
+        "emoji 🎉 and NBSP\u00a0here",
+        "",
+    ],
+)
+def test_notes_reload_exactly(mini, invoke, notes):
+    path = _write(mini)
+    result = invoke("answer", path, "ACC-01", "--status", "partial", "--note", notes, "--by", "k", "--date", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    assert load_audit(path).answers["ACC-01"].notes == notes
+
+
+def test_multiline_notes_are_written_as_a_literal_block(mini, invoke):
+    path = _write(mini)
+    note = "## Findings\n\n- the banner is shown\n- the API says `ai: true`\n"
+    assert invoke("answer", path, "ACC-01", "--status", "met", "--note", note, "--by", "k", "--date", "2026-11-25").exit_code == 0
+    assert "    notes: |\n      ## Findings\n\n      - the banner is shown\n" in path.read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_any_text_round_trips(text):
+    raw = HAND_WRITTEN.encode("utf-8")
+    new, doc = apply(raw, [Change(("answers", "SEC-01"), {"status": "partial", "notes": text})], "audit.yaml")
+    assert doc.data["answers"]["SEC-01"]["notes"] == text
+    assert load_bytes(new, "audit.yaml").data["answers"]["TR-01"]["notes"] == "Badge shown before the first message."
+
+
+def test_crlf_bom_and_document_markers_are_kept():
+    text = "\ufeff---\n" + HAND_WRITTEN
+    raw = text.replace("\n", "\r\n").encode("utf-8")
+    new, _ = apply(raw, [Change(("answers", "ACC-01"), {"status": "met"})], "audit.yaml")
+    assert new.startswith(b"\xef\xbb\xbf---\r\n# Audit of the support bot")
+    assert b"\n" not in new.replace(b"\r\n", b"")
+    assert b"# end of answers" in new
+
+
+def test_four_space_indentation_is_kept():
+    text = (
+        "kind: audit\nformat: 1\nchecklists:\n-   id: genai-baseline\nsystem:\n    name: X\n    regions:\n    - KR\n"
+        "answers:\n    TR-01:\n        status: met\n"
+    )
+    assert _guess_indent(text) == (4, 0)
+    new, doc = apply(text.encode(), [Change(("answers", "TR-02"), {"status": "met", "evidence": [{"path": "a"}]})], "a.yaml")
+    out = new.decode()
+    assert "    TR-01:\n        status: met\n    TR-02:\n        status: met\n        evidence:\n        - {path: a}\n" in out
+    assert doc.data["answers"]["TR-02"]["evidence"] == [{"path": "a"}]
+
+
+def test_an_edit_that_would_change_other_values_is_refused(mini, monkeypatch):
+    path = _write(mini)
+    before = path.read_bytes()
+    import aiaudit.roundtrip as rt
+
+    real = rt._set_path
+
+    def sloppy(tree, path_, value):  # a bug that also touches another key
+        real(tree, path_, value)
+        tree["system"]["name"] = "changed"
+
+    monkeypatch.setattr(rt, "_set_path", sloppy)
+    with pytest.raises(RoundTripError, match=r"\$\.system\.name"):
+        save(path, [Change(("answers", "ACC-01"), {"status": "met"})])
+    assert path.read_bytes() == before
+
+
+def test_numbers_reload_identically_or_are_refused():
+    """A number is never written in a form the loader reads differently (if ruamel's form is ambiguous, the save is refused)."""
+    raw = HAND_WRITTEN.encode()
+    for value in (3e25, 2.5, 1e-3, 12345, 0, -7, True, False, None):
+        try:
+            _, doc = apply(raw, [Change(("system", "classification"), {"answers": {"x": value}})], "audit.yaml")
+        except RoundTripError as exc:
+            assert "nothing was written" in str(exc)
+            continue
+        got = doc.data["system"]["classification"]["answers"]["x"]
+        assert got == value and type(got) is type(value)
+
+
+def test_failed_check_leaves_the_file_untouched(mini):
+    path = _write(mini)
+    before = path.read_bytes()
+
+    def check(doc):
+        raise RoundTripError("nope")
+
+    with pytest.raises(RoundTripError):
+        save(path, [Change(("answers", "ACC-01"), {"status": "met"})], check=check)
+    assert path.read_bytes() == before
+
+
+def test_unchanged_values_keep_their_exact_form(mini, invoke):
+    path = mini / "audit.yaml"
+    text = (mini / "audit.yaml").read_text(encoding="utf-8")
+    custom = text.replace(
+        "      - {path: evidence/notice.txt, sha256: " + SHA + ", size: 37}\n",
+        "      # the screenshot of the badge\n"
+        "      - path: evidence/notice.txt\n"
+        "        sha256: " + SHA + "   # checked\n"
+        "        size: 37\n",
+    ).replace('date: "2026-11-20"', "date: 2026-11-20")
+    path.write_text(custom, encoding="utf-8")
+    assert (
+        invoke("answer", path, "TR-01", "--status", "partial", "--by", "kim@example.org", "--date", "2026-11-20").exit_code == 0
+    )
+    after = path.read_text(encoding="utf-8")
+    assert after == custom.replace("TR-01:\n    status: met", "TR-01:\n    status: partial")
+
+
+def test_flow_style_audit_becomes_block_where_a_block_value_goes():
+    raw = b"kind: audit\nformat: 1\nchecklists: [{path: c.yaml}]\nsystem: {name: x}\nanswers: {TR-01: {status: met}}\n"
+    note = "line one\nline two\n"
+    new, doc = apply(raw, [Change(("answers", "TR-01"), {"status": "met", "notes": note})], "a.yaml")
+    assert doc.data["answers"]["TR-01"]["notes"] == note
+    assert "notes: |\n" in new.decode()
+    assert new.decode().startswith("kind: audit\nformat: 1\nchecklists: [{path: c.yaml}]\nsystem: {name: x}\n")
