@@ -1,0 +1,607 @@
+"""Grade a class: find the submissions, grade each in a worker process, then write the class outputs.
+
+A submission is one entry of SUBMISSIONS_DIR (hidden entries are skipped):
+
+* a YAML file (``*.yaml``/``*.yml``): the team is the file name without extension, and evidence
+  lies beside it; a YAML file of another known kind (checklist, rubric, ...) is ignored;
+* a folder: the team is the folder name; its audit is the one YAML file with ``kind: audit`` found
+  at the shallowest level (up to 3 folders deep). An empty folder, a folder without an audit file,
+  or one with several audit files at the same level is a broken submission.
+
+Every submission is graded; a broken or invalid one gets its diagnostics and the rubric's
+``invalid`` rule (``zero`` or ``flag``), and the batch goes on. Results are sorted by team name
+(natural order: team2 before team10), so the outputs do not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from ..diagnostics import ERROR, Diagnostic, DiagnosticError, UsageError
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file
+from .criteria import Lost, days_late, late_penalty, measure, note_length, points_for
+from .overrides import Overrides, TeamOverrides
+from .rubric import Rubric, parse_time
+
+YAML_SUFFIXES = (".yaml", ".yml")
+OTHER_KINDS = ("checklist", "framework", "policy", "rubric", "report")
+MAX_DEPTH = 3
+MAX_CANDIDATES = 50  # YAML files examined per folder level
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One entry of the submissions folder."""
+
+    team: str
+    path: str  # as the grader reaches it (the user's folder joined with the entry name)
+    rel: str  # relative to the submissions folder, with ``/``
+    is_dir: bool
+    slug: str  # a safe, unique file name stem for the team's feedback
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a worker needs, sent once per worker."""
+
+    rubric: Rubric
+    overrides: Overrides
+    out: str
+    lang: str = "en"
+    pdf: bool = False
+    submitted_from: str = "field"  # field | mtime
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class CriterionGrade:
+    id: str
+    possible: Decimal
+    points: Decimal | None  # None: left blank (a flagged submission)
+    ratio: Fraction | None = None
+    numerator: Fraction = Fraction(0)
+    denominator: int = 0
+    lost: tuple[Lost, ...] = ()
+    comment: str = ""
+    adjusted: bool = False  # the instructor set the points
+    graded: bool = True  # False: a manual criterion without points yet
+
+
+@dataclass(frozen=True)
+class TeamGrade:
+    team: str
+    submission: str  # relative to the submissions folder
+    status: str  # ok | invalid | flagged | skipped
+    criteria: tuple[CriterionGrade, ...]
+    total: Decimal | None
+    audit_file: str = ""  # the audit file as given to the loader ('' when none was found)
+    members: tuple[str, ...] = ()
+    system_name: str = ""
+    late_days: int = 0
+    late_penalty: Decimal = Decimal(0)
+    late_comment: str = ""
+    submitted_at: str = ""
+    submitted_source: str = ""  # overrides | audit | mtime | ''
+    diagnostics: tuple[Diagnostic, ...] = ()
+    flags: tuple[str, ...] = ()
+    item_status: tuple[tuple[str, str], ...] = ()  # (item id, status) of the applicable items
+    questions: dict[str, tuple[str, str]] = field(default_factory=dict)  # item id → (en, ko), items not met
+    notes: dict[str, str] = field(default_factory=dict)  # item id → note, for the similarity hint
+    feedback: str = ""  # the feedback file, relative to the output folder
+    slug: str = ""  # the feedback file's name stem
+    comment: str = ""
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == ERROR)
+
+    @property
+    def broken(self) -> bool:
+        return self.status in ("invalid", "flagged")
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    rubric: Rubric
+    grades: tuple[TeamGrade, ...]
+    pairs: tuple
+    ignored: tuple[str, ...]
+    warnings: tuple[Diagnostic, ...]
+    files: tuple[str, ...]  # every file written
+
+
+# --- discovery ------------------------------------------------------------------------------------
+
+
+def team_key(name: str) -> tuple:
+    """Natural sort key: numbers compare as numbers, text case-insensitively; the name breaks ties."""
+    parts = tuple(
+        (0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"([0-9]+)", name) if p
+    )
+    return (parts, name)
+
+
+def _slug(name: str) -> str:
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("._-")[:80]
+    return stem or "team"
+
+
+def discover(root: str | Path, exclude: Path | None = None) -> tuple[list[Submission], list[str]]:
+    """The submissions in ``root`` (sorted by team) and the entries ignored, with the reason."""
+    root_path = Path(root)
+    if not root_path.is_dir():
+        raise UsageError(f"{root}: not a folder of submissions")
+    excluded = exclude.resolve() if exclude is not None else None
+    subs: list[Submission] = []
+    ignored: list[str] = []
+    teams: set[str] = set()
+    slugs: set[str] = set()
+    try:
+        entries = sorted(os.scandir(root_path), key=lambda e: e.name)
+    except OSError as exc:
+        raise UsageError(f"{root}: cannot list the folder: {exc.strerror or exc}") from None
+    for entry in entries:
+        name = entry.name
+        if name.startswith((".", "~$", "__")):
+            continue
+        path = root_path / name
+        if excluded is not None and path.resolve() == excluded:
+            continue
+        if entry.is_symlink():
+            ignored.append(f"{name}: symbolic link (not followed)")
+            continue
+        if entry.is_dir():
+            team, is_dir = name, True
+        elif entry.is_file() and Path(name).suffix.lower() in YAML_SUFFIXES:
+            team, is_dir = Path(name).stem, False
+        else:
+            ignored.append(f"{name}: not a folder or a YAML file")
+            continue
+        if team in teams:
+            team = name
+        teams.add(team)
+        slug = base = _slug(team)
+        n = 2
+        while slug.casefold() in slugs:
+            slug = f"{base}-{n}"
+            n += 1
+        slugs.add(slug.casefold())
+        subs.append(Submission(team, str(path), name, is_dir, slug))
+    subs.sort(key=lambda s: team_key(s.team))
+    return subs, ignored
+
+
+def _yaml_files(folder: Path) -> list[list[Path]]:
+    """YAML files under ``folder`` grouped by depth (0 = the folder itself), hidden entries and symlinks skipped."""
+    levels: list[list[Path]] = []
+    current = [folder]
+    for _ in range(MAX_DEPTH + 1):
+        files: list[Path] = []
+        subdirs: list[Path] = []
+        for d in current:
+            try:
+                entries = sorted(os.scandir(d), key=lambda e: e.name)
+            except OSError:
+                continue
+            for e in entries:
+                if e.name.startswith(".") or e.is_symlink():
+                    continue
+                if e.is_dir():
+                    subdirs.append(d / e.name)
+                elif e.is_file() and Path(e.name).suffix.lower() in YAML_SUFFIXES:
+                    files.append(d / e.name)
+        levels.append(files)
+        if not subdirs:
+            break
+        current = subdirs
+    return levels
+
+
+_KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z][A-Za-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _sniff_kind(path: Path) -> str | None:
+    """The top-level ``kind:`` of a YAML file from its first 64 KiB of text, when it is plainly written there."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _KIND_LINE.search(head)
+    return match.group(1) if match else None
+
+
+def _find_audit(folder: Path, max_bytes: int) -> tuple[Document | None, list[Diagnostic]]:
+    """The one audit document in a submission folder, or None with the diagnostics that explain why."""
+    unreadable: list[Diagnostic] = []
+    seen_yaml = False
+    for files in _yaml_files(folder):
+        audits: list[Document] = []
+        for path in files[:MAX_CANDIDATES]:
+            seen_yaml = True
+            if _sniff_kind(path) in OTHER_KINDS:
+                continue  # a checklist or other known kind beside the audit: no need to load it
+            try:
+                doc = load_file(path, max_bytes=max_bytes)
+            except DiagnosticError as exc:
+                unreadable.extend(exc.diagnostics)
+                continue
+            if doc.data.get("kind") == "audit":
+                audits.append(doc)
+            elif doc.data.get("kind") not in OTHER_KINDS:
+                # Not recognisably anything else: it may be a damaged audit, so say why it was not used.
+                unreadable.append(doc.diagnostic("E107", "not an audit (expected `kind: audit`)", ("kind",)))
+        if len(audits) == 1:
+            return audits[0], []
+        if len(audits) > 1:
+            names = ", ".join(str(Path(d.name).relative_to(folder)) for d in audits)
+            return None, [Diagnostic(str(folder), 1, 1, "E602", f"several audit files: {names}; keep one")]
+    what = (
+        "no audit file (a YAML file with `kind: audit`)"
+        if not seen_yaml
+        else "no usable audit file (a YAML file with `kind: audit`)"
+    )
+    return None, sorted(set(unreadable)) + [Diagnostic(str(folder), 1, 1, "E601", f"{what} in this folder")]
+
+
+# --- grading one submission -----------------------------------------------------------------------
+
+
+def grade_submission(sub: Submission, config: Config) -> TeamGrade:
+    """Grade one submission and write its feedback; never raises for bad input."""
+    try:
+        grade, ev = _grade(sub, config)
+    except Exception as exc:  # a bug or an unexpected input: this team is listed, the class goes on
+        diag = Diagnostic(sub.path, 1, 1, "E603", f"grading failed: {type(exc).__name__}: {exc}")
+        grade, ev = _invalid(sub, [diag], config, ""), None
+    from .outputs import write_feedback
+
+    grade = _replace(grade, diagnostics=_relative(grade.diagnostics, Path(sub.path).parent))
+    try:
+        return write_feedback(grade, ev, config)
+    except Exception as exc:
+        diag = Diagnostic(sub.path, 1, 1, "E603", f"writing the feedback failed: {type(exc).__name__}: {exc}")
+        return _replace(grade, diagnostics=grade.diagnostics + (diag,), flags=grade.flags + ("feedback-failed",))
+
+
+def _relative(diagnostics: tuple[Diagnostic, ...], root: Path) -> tuple[Diagnostic, ...]:
+    """Diagnostics naming files relative to the submissions folder (``team-03/audit.yaml``), as students know them."""
+    import dataclasses
+
+    out = []
+    for d in diagnostics:
+        path = Path(d.file)
+        out.append(dataclasses.replace(d, file=path.relative_to(root).as_posix()) if path.is_relative_to(root) else d)
+    return tuple(out)
+
+
+def _replace(grade: TeamGrade, **changes) -> TeamGrade:
+    import dataclasses
+
+    return dataclasses.replace(grade, **changes)
+
+
+def _grade(sub: Submission, config: Config):
+    from ..audits import audit_from_document
+
+    path = Path(sub.path)
+    if sub.is_dir:
+        doc, problems = _find_audit(path, config.max_bytes)
+        if doc is None:
+            return _invalid(sub, problems, config, ""), None
+    else:
+        try:
+            doc = load_file(path, max_bytes=config.max_bytes)
+        except DiagnosticError as exc:
+            return _invalid(sub, exc.diagnostics, config, sub.path), None
+        if doc.data.get("kind") in OTHER_KINDS:
+            return TeamGrade(sub.team, sub.rel, "skipped", (), None, audit_file=sub.path, slug=sub.slug), None
+    audit, problems = audit_from_document(doc, allow_outside=False, max_bytes=config.max_bytes)
+    system = doc.data.get("system") if isinstance(doc.data.get("system"), dict) else {}
+    members = _members(system)
+    if audit is None:
+        return _invalid(sub, problems, config, doc.name, members, str(system.get("name", ""))), None
+    missing = [c for c in config.rubric.checklists if c not in {cl.id for cl in audit.checklists}]
+    if missing:
+        problems = list(problems) + [
+            doc.diagnostic("E604", f"the rubric requires checklist {c!r}; this audit does not use it", ("checklists",))
+            for c in missing
+        ]
+        return _invalid(sub, problems, config, doc.name, members, audit.system_name), None
+    from ..evaluation import evaluate
+
+    ev = evaluate(audit)
+    return _score(sub, ev, problems, config, doc, members), ev
+
+
+def _members(system: dict) -> tuple[str, ...]:
+    raw = system.get("members")
+    if isinstance(raw, list):
+        return tuple(str(m) for m in raw if str(m).strip())
+    return ()
+
+
+def _criterion_grade(criterion, measured, override) -> CriterionGrade:
+    graded = True
+    if override is not None and override.points is not None:
+        points, adjusted = override.points, True
+    elif criterion.manual:
+        points, adjusted, graded = Decimal(0), False, False
+    else:
+        points, adjusted = points_for(criterion, measured.ratio), False
+    lost = measured.lost
+    if criterion.manual and not graded:
+        lost = (Lost("", "not_graded"),)
+    return CriterionGrade(
+        criterion.id,
+        criterion.points,
+        points,
+        measured.ratio,
+        measured.numerator,
+        measured.denominator,
+        lost,
+        override.comment if override is not None else "",
+        adjusted,
+        graded,
+    )
+
+
+def _score(sub: Submission, ev, problems: list[Diagnostic], config: Config, doc: Document, members) -> TeamGrade:
+    rubric = config.rubric
+    team_over = config.overrides.for_team(sub.team)
+    criteria = tuple(_criterion_grade(c, measure(ev, c), team_over.criteria.get(c.id)) for c in rubric.criteria)
+    flags: list[str] = []
+    submitted, source, problem = _submitted(ev.audit, doc, team_over, config)
+    if problem:
+        flags.append("submitted_at-invalid")
+        problems = list(problems) + [problem]
+    days = days_late(rubric.late, submitted)
+    penalty = late_penalty(rubric.late, days)
+    late_comment = ""
+    if team_over.late is not None:
+        late_comment = team_over.late.comment
+        if team_over.late.points is not None:
+            penalty = team_over.late.points
+            flags.append("late-adjusted")
+    if days:
+        flags.append(f"late:{days}d")
+    total = _total(criteria, penalty)
+    flags.extend(f"ungraded:{c.id}" for c in criteria if not c.graded)
+    flags.extend(f"adjusted:{c.id}" for c in criteria if c.adjusted)
+    errors = sum(d.severity == ERROR for d in problems)
+    if errors:
+        flags.append(f"problems:{errors}")
+    applicable = ev.applicable
+    questions = {r.item.id: (r.item.question.en, r.item.question.ko) for r in applicable if r.status != "met"}
+    return TeamGrade(
+        team=sub.team,
+        submission=sub.rel,
+        status="ok",
+        criteria=criteria,
+        total=total,
+        audit_file=doc.name,
+        members=members,
+        system_name=ev.audit.system_name,
+        late_days=days,
+        late_penalty=penalty,
+        late_comment=late_comment,
+        submitted_at=submitted.isoformat() if submitted else "",
+        submitted_source=source,
+        diagnostics=tuple(sorted(set(problems))),
+        flags=tuple(flags),
+        item_status=tuple((r.item.id, r.status) for r in applicable),
+        questions=questions,
+        notes=_notes(ev, rubric.similarity.min_chars),
+        comment=team_over.comment,
+        slug=sub.slug,
+    )
+
+
+def _total(criteria: tuple[CriterionGrade, ...], penalty: Decimal) -> Decimal | None:
+    if any(c.points is None for c in criteria):
+        return None
+    earned = sum((c.points for c in criteria), Decimal(0))
+    return max(Decimal(0), earned - penalty).quantize(Decimal("0.01"))
+
+
+def _notes(ev, min_chars: int) -> dict[str, str]:
+    """Notes long enough to compare, whitespace collapsed; notes that merely repeat the item's text are left out."""
+    out = {}
+    for r in ev.applicable:
+        if r.answer is None or note_length(r.answer.notes) < min_chars:
+            continue
+        note = " ".join(r.answer.notes.split())
+        folded = note.casefold()
+        texts = (r.item.question.en, r.item.question.ko, r.item.guidance.en, r.item.guidance.ko)
+        if any(folded == " ".join(x.split()).casefold() for x in texts):
+            continue
+        out[r.item.id] = note
+    return out
+
+
+def _submitted(audit, doc: Document, over: TeamOverrides, config: Config):
+    """(submission time, its source, a diagnostic when the audit's ``submitted_at`` is unusable)."""
+    deadline = config.rubric.late.deadline
+    tz = deadline.tzinfo if deadline is not None else None
+    if over.submitted_at is not None:
+        return over.submitted_at, "overrides", None
+    problem = None
+    if audit.submitted_at is not None:
+        try:
+            return parse_time(str(audit.submitted_at), tz), "audit", None
+        except ValueError:
+            problem = doc.diagnostic(
+                "E204", f"submitted_at {audit.submitted_at!r} is not an ISO 8601 date-time; it was ignored", ("submitted_at",)
+            )
+    if config.submitted_from == "mtime":
+        stamp = _dt.datetime.fromtimestamp(int(os.stat(doc.name).st_mtime), _dt.timezone.utc)
+        return (stamp.astimezone(tz) if tz else stamp), "mtime", problem
+    return None, "", problem
+
+
+def _invalid(sub: Submission, problems, config: Config, audit_file: str, members=(), system_name: str = "") -> TeamGrade:
+    """A broken or invalid submission, graded by the rubric's ``invalid`` rule (overrides with points still apply)."""
+    rubric = config.rubric
+    over = config.overrides.for_team(sub.team)
+    zero = rubric.invalid == "zero"
+    criteria = []
+    for c in rubric.criteria:
+        o = over.criteria.get(c.id)
+        if o is not None and o.points is not None:
+            criteria.append(CriterionGrade(c.id, c.points, o.points, comment=o.comment, adjusted=True))
+        else:
+            criteria.append(CriterionGrade(c.id, c.points, Decimal(0) if zero else None, comment=o.comment if o else ""))
+    criteria_t = tuple(criteria)
+    penalty = over.late.points if over.late is not None and over.late.points is not None else Decimal(0)
+    return TeamGrade(
+        team=sub.team,
+        submission=sub.rel,
+        status="invalid" if zero else "flagged",
+        criteria=criteria_t,
+        total=_total(criteria_t, penalty),
+        audit_file=audit_file,
+        members=tuple(members),
+        system_name=system_name,
+        late_penalty=penalty,
+        diagnostics=tuple(dict.fromkeys(problems)),  # in the order found: the cause first
+        flags=("invalid",) if zero else ("flagged",),
+        comment=over.comment,
+        slug=sub.slug,
+    )
+
+
+# --- the class --------------------------------------------------------------------------------------
+
+_CONFIG: Config | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _CONFIG
+    _CONFIG = config
+
+
+def _work(sub: Submission) -> TeamGrade:
+    assert _CONFIG is not None
+    return grade_submission(sub, _CONFIG)
+
+
+def _warm(config: Config) -> None:
+    """Load what every worker needs once, before forking, so each child inherits it."""
+    from ..library import builtin_checklist, builtin_checklist_path, frameworks
+    from ..schemas import validator
+
+    validator("audit")
+    # A broken catalog or checklist shows up per submission instead.
+    with contextlib.suppress(Exception):
+        frameworks()
+    for checklist_id in config.rubric.checklists:
+        if builtin_checklist_path(checklist_id) is not None:
+            with contextlib.suppress(Exception):
+                builtin_checklist(checklist_id)
+    from . import outputs
+
+    outputs.environment()
+
+
+def _context():
+    import multiprocessing
+
+    # fork shares the parent's warmed caches; use it only where it is safe (Linux, no other threads).
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def run(
+    root: str | Path,
+    rubric: Rubric,
+    out: str | Path,
+    overrides: Overrides | None = None,
+    lang: str = "en",
+    jobs: int | None = None,
+    pdf: bool = False,
+    excel: bool = False,
+    submitted_from: str = "field",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[TeamGrade], None] | None = None,
+) -> ClassResult:
+    """Grade every submission in ``root`` and write grades.csv, overview.html and feedback/ to ``out``."""
+    from . import outputs
+    from .similarity import similar_pairs
+
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out}: exists and is not a folder")
+    subs, ignored = discover(root, exclude=out_dir if out_dir.exists() else None)
+    if not subs:
+        raise UsageError(f"{root}: no submissions found (expected one folder or audit YAML file per team)")
+    overrides = overrides or Overrides()
+    warnings = overrides.unknown_teams([s.team for s in subs])
+    try:
+        (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    config = Config(rubric, overrides, str(out_dir), lang, pdf, submitted_from, max_bytes)
+    if on_start:
+        on_start(len(subs))
+    grades = _grade_all(subs, config, jobs, on_result)
+    skipped = [g for g in grades if g.status == "skipped"]
+    ignored += [f"{g.submission}: a YAML file that is not an audit" for g in skipped]
+    grades = [g for g in grades if g.status != "skipped"]
+    order = [g.team for g in grades]
+    notes = {g.team: g.notes for g in grades if g.status == "ok"}
+    pairs = similar_pairs(notes, rubric.similarity, order=[t for t in order if t in notes])
+    result = ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), ())
+    files = outputs.write_class(result, out_dir, lang=lang, excel=excel)
+    files += [str(out_dir / g.feedback) for g in grades if g.feedback]
+    if pdf:
+        files += [
+            str(out_dir / Path(g.feedback).with_suffix(".pdf")) for g in grades if g.feedback and "pdf-failed" not in g.flags
+        ]
+    return ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), tuple(files))
+
+
+def _cores() -> int:
+    """The cores this process may run on (the affinity mask, where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _grade_all(subs: list[Submission], config: Config, jobs: int | None, on_result) -> list[TeamGrade]:
+    jobs = max(1, min(jobs or _cores(), len(subs) or 1))
+    results: dict[int, TeamGrade] = {}
+    if jobs == 1:
+        for n, sub in enumerate(subs):
+            results[n] = grade_submission(sub, config)
+            if on_result:
+                on_result(results[n])
+    else:
+        context = _context()
+        if context.get_start_method() == "fork":
+            _warm(config)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
+            futures = {pool.submit(_work, sub): n for n, sub in enumerate(subs)}
+            for future in as_completed(futures):
+                n = futures[future]
+                try:
+                    results[n] = future.result()
+                except Exception as exc:  # a worker died (e.g. out of memory): this team is listed, the class goes on
+                    diag = Diagnostic(subs[n].path, 1, 1, "E603", f"grading failed: {type(exc).__name__}: {exc}")
+                    results[n] = _invalid(subs[n], [diag], config, "")
+                if on_result:
+                    on_result(results[n])
+    return [results[n] for n in range(len(subs))]

@@ -1,0 +1,241 @@
+"""The instructor's overrides file: manual points and comments per team, in YAML or CSV.
+
+YAML::
+
+    teams:
+      team-03:
+        presentation: 8                                  # points for a criterion
+        quality: {points: 7, comment: Clear and honest.} # points and a comment
+        evidence: {comment: Screenshots were hard to read.}  # a comment only: computed points stay
+        late: {points: 0, comment: Extension granted}    # replaces the late penalty
+        submitted_at: "2026-12-16T10:00:00+09:00"        # the LMS's submission time (wins over the audit's)
+        comment: Good work overall.                      # a general comment for the feedback
+
+CSV (UTF-8, a header row; ``criterion`` is a criterion id, ``late`` or ``comment``)::
+
+    team,criterion,points,comment
+    team-03,presentation,8,Clear slides
+    team-03,late,0,Extension granted
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, DiagnosticError
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
+from .rubric import Rubric, parse_time
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Points (None: keep the computed points) and a comment for one criterion or the late penalty."""
+
+    points: Decimal | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class TeamOverrides:
+    criteria: dict[str, Adjustment] = field(default_factory=dict)
+    late: Adjustment | None = None
+    submitted_at: object = None  # an aware datetime, or None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    source: str = ""
+    teams: dict[str, TeamOverrides] = field(default_factory=dict)
+    #: Where each team is named in the file (line, col), for warnings about unknown teams.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def for_team(self, team: str) -> TeamOverrides:
+        return self.teams.get(team) or TeamOverrides()
+
+    def unknown_teams(self, teams: list[str]) -> list[Diagnostic]:
+        """W601 for every team of the file that has no submission."""
+        import difflib
+
+        have = set(teams)
+        out = []
+        for name in sorted(set(self.teams) - have):
+            hint = difflib.get_close_matches(name, teams, n=1)
+            tip = f"; did you mean {hint[0]!r}?" if hint else ""
+            line, col = self.positions.get(name, (1, 1))
+            out.append(Diagnostic(self.source, line, col, "W601", f"no submission for team {name!r}{tip}"))
+        return out
+
+
+def load_overrides(path: str | Path, rubric: Rubric, max_bytes: int = DEFAULT_MAX_BYTES) -> Overrides:
+    """Read a YAML or CSV overrides file; raise :class:`DiagnosticError` on any problem (nothing is graded then)."""
+    name = str(path)
+    if Path(name).suffix.lower() == ".csv":
+        return _from_csv(read_limited(path, max_bytes, name), name, rubric)
+    return _from_yaml(load_file(path, max_bytes=max_bytes, name=name), rubric)
+
+
+# --- YAML -----------------------------------------------------------------------------------------
+
+
+def _from_yaml(doc: Document, rubric: Rubric) -> Overrides:
+    problems: list[Diagnostic] = []
+    data = doc.data
+    for key in data:
+        if key not in ("teams", "kind"):
+            problems.append(doc.diagnostic("E202", f"unknown key {key!r}; expected `teams:`", (key,), key=True))
+    teams_raw = data.get("teams")
+    if not isinstance(teams_raw, dict):
+        problems.append(
+            doc.diagnostic(
+                "E203" if teams_raw is None else "E201", "expected `teams:` mapping team names to overrides", ("teams",)
+            )
+        )
+        raise DiagnosticError(problems)
+    teams: dict[str, TeamOverrides] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    for team, entries in teams_raw.items():
+        tpath = ("teams", team)
+        positions[team] = doc.position(tpath, key=True)
+        if not isinstance(entries, dict):
+            problems.append(doc.diagnostic("E201", f"team {team!r}: expected a mapping of criterion ids to points", tpath))
+            continue
+        criteria: dict[str, Adjustment] = {}
+        late = None
+        submitted = None
+        comment = ""
+        for key, value in entries.items():
+            where = tpath + (key,)
+            if key == "comment":
+                if not isinstance(value, str):
+                    problems.append(doc.diagnostic("E201", "`comment` must be text", where))
+                comment = str(value or "")
+            elif key == "submitted_at":
+                try:
+                    submitted = parse_time(str(value), rubric.late.deadline.tzinfo if rubric.late.deadline else None)
+                except ValueError:
+                    problems.append(doc.diagnostic("E204", f"submitted_at {value!r} is not an ISO 8601 date-time", where))
+            else:
+                adjustment = _yaml_adjustment(doc, value, where, problems)
+                if adjustment is None:
+                    continue
+                problem = _check(rubric, key, adjustment)
+                if problem:
+                    problems.append(doc.diagnostic(problem[0], f"team {team!r}: {problem[1]}", where, key=problem[0] == "E501"))
+                elif key == "late":
+                    late = adjustment
+                else:
+                    criteria[key] = adjustment
+        teams[team] = TeamOverrides(criteria, late, submitted, comment)
+    if problems:
+        raise DiagnosticError(problems)
+    return Overrides(doc.name, teams, positions)
+
+
+def _yaml_adjustment(doc: Document, value, where: tuple, problems: list[Diagnostic]) -> Adjustment | None:
+    if isinstance(value, dict):
+        extra = [k for k in value if k not in ("points", "comment")]
+        for k in extra:
+            problems.append(doc.diagnostic("E202", f"unknown key {k!r}; allowed: points, comment", where + (k,), key=True))
+        points = value.get("points")
+        comment = value.get("comment", "")
+        if comment is not None and not isinstance(comment, str):
+            problems.append(doc.diagnostic("E201", "`comment` must be text", where + ("comment",)))
+            return None
+        if extra:
+            return None
+    else:
+        points, comment = value, ""
+    if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))):
+        problems.append(doc.diagnostic("E201", f"points must be a number, got {points!r}", where))
+        return None
+    return Adjustment(Decimal(str(points)) if points is not None else None, comment or "")
+
+
+def _check(rubric: Rubric, key: str, adjustment: Adjustment) -> tuple[str, str] | None:
+    """(code, message) when an adjustment does not fit the rubric."""
+    if key == "late":
+        if adjustment.points is not None and adjustment.points < 0:
+            return "E204", "the late penalty cannot be negative"
+        return None
+    criterion = rubric.criterion(key)
+    if criterion is None:
+        known = ", ".join(c.id for c in rubric.criteria)
+        return "E501", f"no criterion {key!r} in rubric {rubric.id!r}; known: {known}, late, comment"
+    if adjustment.points is not None and not (0 <= adjustment.points <= criterion.points):
+        return "E204", f"{key}: {adjustment.points} points is outside 0..{criterion.points}"
+    return None
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError(
+            [Diagnostic(name, 1, 1, "E003", f"byte {exc.start} is not valid UTF-8; save the file as UTF-8")]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Diagnostic] = []
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise DiagnosticError(
+            [Diagnostic(name, 1, 1, "E106", "the file is empty; expected a header team,criterion,points,comment")]
+        ) from None
+    except csv.Error as exc:
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"CSV error: {exc}")]) from None
+    missing = [c for c in ("team", "criterion") if c not in header]
+    if missing or not ({"points", "comment"} & set(header)):
+        raise DiagnosticError(
+            [Diagnostic(name, 1, 1, "E203", "the header must name the columns team, criterion, points and/or comment")]
+        )
+    col = {h: i for i, h in enumerate(header)}
+    teams: dict[str, dict] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = {h: (row[i].strip() if i < len(row) else "") for h, i in col.items()}
+            team, key = cells["team"], cells["criterion"]
+            if not team or not key:
+                problems.append(Diagnostic(name, line, 1, "E203", "each row needs a team and a criterion"))
+                continue
+            positions.setdefault(team, (line, 1))
+            entry = teams.setdefault(team, {"criteria": {}, "late": None, "comment": ""})
+            comment = cells.get("comment", "")
+            if key == "comment":
+                entry["comment"] = comment
+                continue
+            points_text = cells.get("points", "")
+            try:
+                points = Decimal(points_text) if points_text else None
+                if points is not None and not points.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(
+                    Diagnostic(name, line, col.get("points", 0) + 1, "E201", f"points must be a number, got {points_text!r}")
+                )
+                continue
+            adjustment = Adjustment(points, comment)
+            problem = _check(rubric, key, adjustment)
+            if problem:
+                problems.append(Diagnostic(name, line, col["criterion"] + 1, problem[0], f"team {team!r}: {problem[1]}"))
+            elif key == "late":
+                entry["late"] = adjustment
+            else:
+                entry["criteria"][key] = adjustment
+    except csv.Error as exc:
+        problems.append(Diagnostic(name, reader.line_num, 1, "E101", f"CSV error: {exc}"))
+    if problems:
+        raise DiagnosticError(problems)
+    built = {team: TeamOverrides(e["criteria"], e["late"], None, e["comment"]) for team, e in teams.items()}
+    return Overrides(name, built, positions)
