@@ -53,8 +53,13 @@ _CODES = [
     Code("E306", "unresolved-clause", ERROR, "An item refers to a framework clause that is not in the catalog."),
     Code("E307", "item-without-refs", ERROR, "An item refers to no framework clause."),
     Code("E308", "include-cycle", ERROR, "Checklists include each other in a cycle."),
+    Code("E309", "blank-text", ERROR, "An English or Korean text is only whitespace."),
+    Code("E310", "untranslated-text", ERROR, "A Korean text has no Hangul and reads as English (or an English text is Korean)."),
+    Code("E311", "clause-prefix", ERROR, "A framework clause or date id does not start with the framework's prefix."),
+    Code("E312", "duplicate-clause-id", ERROR, "A framework file uses the same clause or date id twice."),
     Code("W301", "empty-selection", WARNING, "An include selects no item."),
-    Code("W302", "uncovered-clause", WARNING, "A catalog clause is covered by no item of the checklist."),
+    Code("W302", "uncovered-clause", WARNING, "Clauses of a framework the checklist targets are covered by no item."),
+    Code("W303", "needs-translation", WARNING, "Items tagged needs-translation still have English text in `ko`."),
     # Audits.
     Code("E401", "unknown-item", ERROR, "An answer refers to an item that none of the audit's checklists has."),
     Code("E402", "na-without-justification", ERROR, "An `na` answer has no justification note."),
@@ -66,6 +71,12 @@ _CODES = [
     Code("W402", "evidence-changed", WARNING, "An evidence file's sha256 or size differs from what the answer recorded."),
     # Other kinds.
     Code("E501", "invalid-reference", ERROR, "A policy or rubric refers to something that does not exist."),
+    # Grading (a class of submissions).
+    Code("E601", "no-submission", ERROR, "A submission folder holds no audit file (a YAML file with `kind: audit`)."),
+    Code("E602", "ambiguous-submission", ERROR, "A submission folder holds several audit files; keep one."),
+    Code("E603", "grading-failed", ERROR, "The submission could not be graded because of an unexpected problem (please report it)."),
+    Code("E604", "missing-checklist", ERROR, "The submission does not use a checklist the rubric requires."),
+    Code("W601", "unknown-team", WARNING, "The overrides file names a team that has no submission."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

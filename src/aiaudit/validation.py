@@ -15,9 +15,10 @@ from .schemas import available_kinds, schema_diagnostics
 CHECKS = {
     "audit": "aiaudit.validation:_audit_checks",
     "checklist": "aiaudit.validation:_checklist_checks",
-    "framework": "aiaudit.validation:_schema_only",
-    "policy": "aiaudit.validation:_schema_only",
-    "rubric": "aiaudit.validation:_schema_only",
+    "framework": "aiaudit.lint:framework_checks",
+    "policy": "aiaudit.gate.policy:check_document",
+    "rubric": "aiaudit.grading.rubric:rubric_checks",
+    "report": "aiaudit.validation:_schema_only",  # JSON reports (`aiaudit report -o report.json`)
 }
 
 
