@@ -1,0 +1,61 @@
+"""Machine-readable gate output: the verdict, the scores and every rule with its violations."""
+
+from __future__ import annotations
+
+import json
+
+from ... import __version__
+from ..rules import GateResult, RuleResult, Violation
+
+
+def _where(where: tuple[str, int, int]) -> dict:
+    return {"file": where[0], "line": where[1], "col": where[2]}
+
+
+def _violation(v: Violation) -> dict:
+    out = {"subject": v.subject, "subject_kind": v.subject_kind, "outcome": v.outcome, "message": v.message, **_where(v.where)}
+    if v.item is not None:
+        out["severity"] = v.item.severity
+    if v.waiver is not None:
+        w = v.waiver
+        out["waiver"] = {"reason": w.reason, "approver": w.approver, "expires": w.expires.isoformat()}
+    return out
+
+
+def _rule(r: RuleResult) -> dict:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "title": r.title,
+        "outcome": r.outcome,
+        "message": r.message,
+        **_where(r.where),
+        "violations": [_violation(v) for v in r.violations],
+        "notes": list(r.notes),
+    }
+
+
+def format(result: GateResult) -> str:
+    """The gate result as a JSON document."""
+    evaluation = result.evaluation
+    payload = {
+        "tool": {"name": "aiaudit", "version": __version__},
+        "audit": result.audit_file,
+        "policy": {"id": result.policy.id, "source": result.policy.source, "extends": result.policy.extends},
+        "date": result.today.isoformat(),
+        "passed": result.passed,
+        "summary": {
+            "rules": len(result.rules),
+            "failed": len(result.failed_rules),
+            "violations": sum(len(r.failures) for r in result.rules),
+            "waived": result.waived_count,
+        },
+        "scores": {
+            "overall": evaluation.overall.percent,
+            "sections": {k: v.percent for k, v in evaluation.by_section().items()},
+            "frameworks": {k: v.percent for k, v in evaluation.by_framework().items()},
+        },
+        "rules": [_rule(r) for r in result.rules],
+        "warnings": [d.to_dict() for d in result.warnings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,297 @@
+"""Policies for the CI gate: built-in presets, loading a policy file, checking it, and its model.
+
+A policy (``kind: policy``) lists the rules an audit must satisfy and the waivers granted against
+them. ``--policy preset:NAME`` names a built-in preset (``presets/policies/NAME.yaml``); a policy file
+may start from a preset with ``extends: NAME`` and add or replace rules and waivers.
+
+Diagnostics (``aiaudit validate policy.yaml``): schema errors (E2xx), then
+
+* E501 an unknown preset, framework or clause pattern, or (at gate time) an item id that none of
+  the audit's checklists has;
+* E203 a policy with neither ``rules`` nor ``extends``; E204 one whose ``rules`` are empty;
+* E204 a waiver expiry that is not a real date, or two waivers for the same item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
+from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
+from ..model import Text
+from ..schemas import schema_diagnostics
+
+PRESET_PREFIX = "preset:"
+
+#: Where an entry of a policy was written: (file, line, col), 1-based.
+Where = tuple[str, int, int]
+
+
+# --- presets ----------------------------------------------------------------------------------
+
+
+def _preset_folder():
+    return resources.files("aiaudit").joinpath("presets", "policies")
+
+
+def preset_names() -> list[str]:
+    """Names of the built-in policy presets, sorted."""
+    return sorted(e.name[: -len(".yaml")] for e in _preset_folder().iterdir() if e.name.endswith(".yaml"))
+
+
+def preset_text(name: str) -> str:
+    """The YAML text of a built-in preset; :class:`UsageError` if there is none of that name."""
+    if name not in preset_names():
+        raise UsageError(f"no built-in policy preset {name!r}; available: {', '.join(preset_names())}")
+    return _preset_folder().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def presets() -> list[tuple[str, Text | None]]:
+    """Every built-in preset's name and title."""
+    return [(name, Text.of(_preset_document(name).data.get("title"))) for name in preset_names()]
+
+
+def _preset_document(name: str) -> Document:
+    return load_bytes(preset_text(name).encode("utf-8"), f"{PRESET_PREFIX}{name}")
+
+
+# --- model ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An exception to the policy for one item, valid until (and including) ``expires``."""
+
+    item: str
+    reason: str
+    approver: str
+    expires: dt.date
+    where: Where
+
+    def valid_on(self, today: dt.date) -> bool:
+        return today <= self.expires
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A framework whose clauses (all, or those matching ``clauses`` globs) must each be covered."""
+
+    framework: str
+    clauses: tuple[str, ...] = ()
+
+    def selects(self, clause_id: str) -> bool:
+        return not self.clauses or any(fnmatch.fnmatchcase(clause_id, pattern) for pattern in self.clauses)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A resolved policy (its preset, if it extends one, merged in)."""
+
+    id: str
+    source: str  # "preset:NAME" or the file name as given
+    title: Text | None = None
+    description: Text | None = None
+    extends: str | None = None
+    min_overall: float | None = None
+    min_sections: dict[str, float] = field(default_factory=dict)
+    min_frameworks: dict[str, float] = field(default_factory=dict)
+    must_meet_severities: tuple[str, ...] = ()
+    must_meet_items: tuple[tuple[str, Where], ...] = ()
+    allow_na: bool = True
+    cover: tuple[Coverage, ...] = ()
+    max_age_days: int | None = None
+    evidence_required_for: tuple[str, ...] = ()
+    evidence_integrity: bool = False
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.id if self.source == f"{PRESET_PREFIX}{self.id}" else f"{self.id} ({self.source})"
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def check_document(doc: Document, options: object = None) -> list[Diagnostic]:
+    """Every diagnostic of a policy document: schema, then references and waivers.
+
+    This is ``validation.CHECKS["policy"]``; ``options`` is unused.
+    """
+    if doc.data.get("kind") != "policy":
+        return [doc.diagnostic("E107", "not a policy (expected `kind: policy`)", ("kind",))]
+    problems = schema_diagnostics(doc, "policy")
+    if has_errors(problems):
+        return problems
+    data = doc.data
+    if "rules" not in data and "extends" not in data:
+        problems.append(doc.diagnostic("E203", "missing required key 'rules' (or 'extends' naming a preset)", ()))
+    elif "extends" not in data and not data["rules"]:
+        problems.append(doc.diagnostic("E204", "the policy has no rules, so every audit would pass", ("rules",)))
+    if "extends" in data:
+        name = data["extends"]
+        if name not in preset_names():
+            message = f"no built-in policy preset {name!r} to extend; available: {', '.join(preset_names())}"
+            problems.append(doc.diagnostic("E501", message, ("extends",)))
+        elif doc.name.startswith(PRESET_PREFIX):
+            problems.append(doc.diagnostic("E501", "a built-in preset cannot extend another preset", ("extends",)))
+    problems.extend(_reference_problems(doc))
+    problems.extend(_waiver_problems(doc, data.get("waivers", []), ()))
+    return sorted(set(problems))
+
+
+def _reference_problems(doc: Document) -> list[Diagnostic]:
+    """Framework ids and clause patterns that the catalog does not know."""
+    from ..library import frameworks
+
+    rules = doc.data.get("rules", {})
+    if not rules.get("min_score", {}).get("frameworks") and not rules.get("cover_frameworks"):
+        return []  # the catalog takes a while to load; most policies name no framework
+    catalog = frameworks()
+    known = ", ".join(sorted(catalog))
+    out = []
+    for fw_id in rules.get("min_score", {}).get("frameworks", {}):
+        if fw_id not in catalog:
+            where = ("rules", "min_score", "frameworks", fw_id)
+            out.append(doc.diagnostic("E501", f"unknown framework {fw_id!r}; known: {known}", where, key=True))
+    for n, entry in enumerate(rules.get("cover_frameworks", [])):
+        entry = {"framework": entry} if isinstance(entry, str) else entry
+        where = ("rules", "cover_frameworks", n)
+        fw = catalog.get(entry["framework"])
+        if fw is None:
+            out.append(doc.diagnostic("E501", f"unknown framework {entry['framework']!r}; known: {known}", where))
+            continue
+        for m, pattern in enumerate(entry.get("clauses", [])):
+            if not any(fnmatch.fnmatchcase(c.id, pattern) for c in fw.clauses):
+                message = f"{pattern!r} matches no clause of {fw.id!r} (clause ids start with {fw.prefix}-)"
+                out.append(doc.diagnostic("E501", message, where + ("clauses", m)))
+    return out
+
+
+def _waiver_problems(doc: Document, waivers: list, seen_from: tuple[str, ...]) -> list[Diagnostic]:
+    out = []
+    seen = set(seen_from)
+    for n, waiver in enumerate(waivers):
+        if _date(waiver["expires"]) is None:
+            message = f"expires {waiver['expires']!r} is not a real date (YYYY-MM-DD)"
+            out.append(doc.diagnostic("E204", message, ("waivers", n, "expires")))
+        if waiver["item"] in seen:
+            message = f"a second waiver for {waiver['item']}; keep one per item"
+            out.append(doc.diagnostic("E204", message, ("waivers", n, "item")))
+        seen.add(waiver["item"])
+    return out
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def unusable(problems: list[Diagnostic]) -> DiagnosticError:
+    """A :class:`DiagnosticError` for a gate input that cannot be used (always exit 2)."""
+    error = DiagnosticError(problems)
+    error.exit_code = EXIT_UNUSABLE
+    return error
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_policy(spec: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Policy:
+    """Load ``preset:NAME`` or a policy file, check it and resolve ``extends``.
+
+    Raises :class:`DiagnosticError` (exit 2) when the policy is unreadable or invalid, and
+    :class:`UsageError` for an unknown preset.
+    """
+    try:
+        if spec.startswith(PRESET_PREFIX):
+            doc = _preset_document(spec[len(PRESET_PREFIX) :])
+        else:
+            if Path(spec).is_dir():
+                raise UsageError(f"{spec}: is a directory; --policy takes a policy file or preset:NAME")
+            doc = load_file(spec, max_bytes=max_bytes)
+    except DiagnosticError as exc:
+        raise unusable(exc.diagnostics) from None
+    problems = check_document(doc)
+    base = None
+    if not has_errors(problems) and "extends" in doc.data:
+        base = _preset_document(doc.data["extends"])
+        problems += check_document(base)
+        own_items = {w["item"] for w in doc.data.get("waivers", [])}
+        problems += _waiver_problems(base, base.data.get("waivers", []), tuple(own_items))
+    if has_errors(problems):
+        raise unusable(problems)
+    return _policy(doc, base)
+
+
+def _policy(doc: Document, base: Document | None) -> Policy:
+    """Build the model; rules of ``doc`` replace those of its preset ``base`` key by key."""
+    data = doc.data
+    rules: dict[str, tuple[object, Document]] = {}
+    for source in (base, doc):
+        if source is None:
+            continue
+        for key, value in source.data.get("rules", {}).items():
+            rules[key] = (value, source)
+
+    def rule(key: str, default: object = None) -> object:
+        return rules[key][0] if key in rules else default
+
+    min_score = rule("min_score", {})
+    must_meet = rule("must_meet", {})
+    items: list[tuple[str, Where]] = []
+    if "must_meet" in rules:
+        owner = rules["must_meet"][1]
+        for n, item_id in enumerate(must_meet.get("items", [])):
+            items.append((item_id, _where(owner, ("rules", "must_meet", "items", n))))
+    cover = []
+    for entry in rule("cover_frameworks", []):
+        entry = {"framework": entry} if isinstance(entry, str) else entry
+        cover.append(Coverage(entry["framework"], tuple(entry.get("clauses", ()))))
+    waivers = []
+    for source in (base, doc):
+        if source is None:
+            continue
+        for n, w in enumerate(source.data.get("waivers", [])):
+            expires = dt.date.fromisoformat(w["expires"])
+            waivers.append(Waiver(w["item"], w["reason"], w["approver"], expires, _where(source, ("waivers", n))))
+    return Policy(
+        id=data["id"],
+        source=doc.name,
+        title=Text.of(data.get("title")) or (Text.of(base.data.get("title")) if base else None),
+        description=Text.of(data.get("description")) or (Text.of(base.data.get("description")) if base else None),
+        extends=data.get("extends"),
+        min_overall=min_score.get("overall"),
+        min_sections=dict(min_score.get("sections", {})),
+        min_frameworks=dict(min_score.get("frameworks", {})),
+        must_meet_severities=tuple(must_meet.get("severities", ())),
+        must_meet_items=tuple(items),
+        allow_na=bool(must_meet.get("allow_na", True)),
+        cover=tuple(cover),
+        max_age_days=rule("max_age_days"),
+        evidence_required_for=tuple(rule("evidence_required_for", ())),
+        evidence_integrity=bool(rule("evidence_integrity", False)),
+        waivers=tuple(waivers),
+    )
+
+
+def _where(doc: Document, path: tuple) -> Where:
+    line, col = doc.position(path)
+    return (doc.name, line, col)
+
+
+def item_problems(policy: Policy, known_items: set[str]) -> list[Diagnostic]:
+    """Item ids the policy names (``must_meet.items``, waivers) that the audit does not have (E501)."""
+    out = []
+    for item_id, where in policy.must_meet_items:
+        if item_id not in known_items:
+            out.append(Diagnostic(*where, "E501", f"must_meet names item {item_id!r}, which no checklist of the audit has"))
+    for waiver in policy.waivers:
+        if waiver.item not in known_items:
+            out.append(Diagnostic(*waiver.where, "E501", f"waiver for item {waiver.item!r}, which no checklist of the audit has"))
+    return out

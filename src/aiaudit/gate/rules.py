@@ -1,0 +1,457 @@
+"""Evaluate a policy's rules against an evaluated audit: one result per rule, with a stable rule id.
+
+Rule ids (never renumbered; SARIF, JUnit and GitLab reports key on them):
+
+====================================  =======================================================
+``min-score/overall``                 the overall weighted score is at least the minimum
+``min-score/section/<section>``       a section's score is at least the minimum
+``min-score/framework/<framework>``   the score over items citing a framework is at least ...
+``must-meet/severity/<severity>``     every applicable item of that severity is ``met``
+``must-meet/item/<ITEM>``             that item is ``met`` (or does not apply)
+``cover/<framework>``                 every (selected) clause is cited by an applicable item
+``max-age``                           the audit is at most N days old
+``evidence-required/<severity>``      met/partial items of that severity cite evidence
+``evidence-integrity``                recorded evidence sha256/size still match the files
+``waiver/<ITEM>``                     the waiver for that item has not expired
+====================================  =======================================================
+
+Item-level violations (must-meet, evidence-required, evidence-integrity) become ``waived`` when
+the policy holds a valid waiver for the item; scores, coverage and age cannot be waived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import evidence as ev
+from ..diagnostics import Diagnostic
+from ..evaluation import Evaluation, ItemResult
+from ..i18n import t
+from ..loading import Document
+from ..model import Item
+from .policy import Policy, Waiver, Where
+
+PASS = "pass"
+FAIL = "fail"
+WAIVED = "waived"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One item (or clause) that breaks a rule, located in the audit file."""
+
+    subject: str  # an item id, or a clause id for coverage
+    message: str
+    where: Where
+    outcome: str = FAIL  # fail | waived
+    item: Item | None = None
+    waiver: Waiver | None = None
+    key: str = ""  # tells apart several violations of one rule by one subject (e.g. evidence paths)
+
+    @property
+    def subject_kind(self) -> str:
+        return "item" if self.item is not None else "clause"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one policy rule."""
+
+    id: str
+    kind: str  # min-score | must-meet | cover | max-age | evidence-required | evidence-integrity | waiver
+    title: str  # what the rule requires, in the result's language
+    outcome: str  # pass | fail
+    message: str
+    where: Where  # where a rule-level result points in the audit (or the policy, for waivers)
+    violations: tuple[Violation, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == PASS
+
+    @property
+    def failures(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.outcome == FAIL)
+
+    @property
+    def waived(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.outcome == WAIVED)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Everything an output format needs: the policy, the evaluation and each rule's result."""
+
+    policy: Policy
+    evaluation: Evaluation
+    audit_file: str
+    rules: tuple[RuleResult, ...]
+    today: dt.date
+    lang: str = "en"
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    warnings: tuple[Diagnostic, ...] = ()  # the audit's warnings (e.g. a changed checklist)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.rules)
+
+    @property
+    def failed_rules(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.rules if not r.passed)
+
+    @property
+    def waived_count(self) -> int:
+        return sum(len(r.waived) for r in self.rules)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}"
+
+
+class _Context:
+    """Shared state while the rules run: the audit document, language, date and waivers."""
+
+    def __init__(self, evaluation: Evaluation, policy: Policy, doc: Document, today: dt.date, lang: str, allow_outside: bool):
+        self.evaluation = evaluation
+        self.policy = policy
+        self.doc = doc
+        self.today = today
+        self.lang = lang
+        self.allow_outside = allow_outside
+        self.waivers = {w.item: w for w in policy.waivers}
+        self.waivers_used: dict[str, list[str]] = {}
+
+    def t(self, key: str, **kw: object) -> str:
+        return t(f"gate.{key}", self.lang, **kw)
+
+    def where(self, path: tuple = (), key: bool = False) -> Where:
+        line, col = self.doc.position(path, key=key)
+        return (self.doc.name, line, col)
+
+    def item_where(self, item_id: str) -> Where:
+        """The line of the item's answer key; the ``answers:`` key when the item has no answer."""
+        if ("answers", item_id) in self.doc.key_positions:
+            return self.where(("answers", item_id), key=True)
+        return self.where(("answers",), key=True)
+
+    def summary(self, prefix: str, violations: list[Violation], **kw: object) -> str:
+        """``<prefix>.fail`` when a violation stands, ``.waived`` when all are waived, else ``.ok``."""
+        failed = sum(v.outcome == FAIL for v in violations)
+        waived = len(violations) - failed
+        key = "fail" if failed else "waived" if waived else "ok" if kw.get("count") else "none"
+        return self.t(f"{prefix}.{key}", failed=failed, waived=waived, **kw)
+
+    def severity(self, severity: str) -> str:
+        return t(f"severity.{severity}", self.lang)
+
+    def status(self, status: str) -> str:
+        label = t(f"status.{status}", self.lang)
+        return label.lower() if self.lang == "en" else label
+
+    def violation(self, rule_id: str, r: ItemResult, message: str, where: Where | None = None, key: str = "") -> Violation:
+        """A violation for ``r``'s item, waived when the policy holds a valid waiver for it."""
+        where = where or self.item_where(r.item.id)
+        waiver = self.waivers.get(r.item.id)
+        if waiver is not None and waiver.valid_on(self.today):
+            if rule_id not in self.waivers_used.setdefault(waiver.item, []):
+                self.waivers_used[waiver.item].append(rule_id)
+            note = self.t("waiver.applied", reason=waiver.reason, approver=waiver.approver, expires=waiver.expires.isoformat())
+            return Violation(r.item.id, f"{message} — {note}", where, WAIVED, r.item, waiver, key)
+        return Violation(r.item.id, message, where, FAIL, r.item, None, key)
+
+
+def _result(rule_id: str, kind: str, title: str, ok: bool, message: str, where: Where, violations=(), notes=()) -> RuleResult:
+    violations = tuple(violations)
+    outcome = PASS if ok and not any(v.outcome == FAIL for v in violations) else FAIL
+    return RuleResult(rule_id, kind, title, outcome, message, where, violations, tuple(notes))
+
+
+def evaluate_rules(
+    evaluation: Evaluation,
+    policy: Policy,
+    doc: Document,
+    today: dt.date,
+    lang: str = "en",
+    allow_outside: bool = False,
+) -> GateResult:
+    """Run every rule of ``policy`` on ``evaluation`` (whose audit was loaded from ``doc``)."""
+    ctx = _Context(evaluation, policy, doc, today, lang, allow_outside)
+    rules: list[RuleResult] = []
+    for check in (_min_scores, _must_meet, _coverage, _max_age, _evidence_required, _evidence_integrity, _waivers):
+        rules.extend(check(ctx))
+    return GateResult(policy, evaluation, doc.name, tuple(rules), today, lang)
+
+
+# --- scores -----------------------------------------------------------------------------------
+
+
+def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
+    policy, evaluation = ctx.policy, ctx.evaluation
+    top = ctx.where(("answers",), key=True)
+    if policy.min_overall is not None:
+        minimum = policy.min_overall
+        title = ctx.t("rule.min_overall", min=_num(minimum))
+        percent = evaluation.overall.percent
+        what = ctx.t("what.overall")
+        if percent is None:
+            yield _result("min-score/overall", "min-score", title, False, ctx.t("score.none_overall"), top)
+        else:
+            ok = percent >= minimum
+            message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(percent), min=_num(minimum))
+            yield _result("min-score/overall", "min-score", title, ok, message, top)
+    if policy.min_sections:
+        sections = evaluation.by_section()
+        first_answer = _first_answer_by_section(ctx)
+        for section_id, minimum in policy.min_sections.items():
+            rule_id = f"min-score/section/{section_id}"
+            title = ctx.t("rule.min_section", section=section_id, min=_num(minimum))
+            where = first_answer.get(section_id, top)
+            score = sections.get(section_id)
+            if score is None:
+                yield _result(rule_id, "min-score", title, False, ctx.t("score.no_section", id=section_id), top)
+            elif score.percent is None:
+                yield _result(rule_id, "min-score", title, True, ctx.t("score.section_unscored", id=section_id), where)
+            else:
+                ok = score.percent >= minimum
+                what = ctx.t("what.section", id=section_id)
+                message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
+                yield _result(rule_id, "min-score", title, ok, message, where)
+    if policy.min_frameworks:
+        from ..library import frameworks
+
+        catalog = frameworks()
+        scores = evaluation.by_framework()
+        for fw_id, minimum in policy.min_frameworks.items():
+            rule_id = f"min-score/framework/{fw_id}"
+            name = catalog[fw_id].short.get(ctx.lang) if fw_id in catalog else fw_id
+            title = ctx.t("rule.min_framework", framework=name, min=_num(minimum))
+            score = scores.get(fw_id)
+            if score is None:
+                yield _result(rule_id, "min-score", title, False, ctx.t("score.no_framework", name=name), top)
+            elif score.percent is None:
+                yield _result(rule_id, "min-score", title, True, ctx.t("score.framework_unscored", name=name), top)
+            else:
+                ok = score.percent >= minimum
+                what = ctx.t("what.framework", name=name)
+                message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
+                yield _result(rule_id, "min-score", title, ok, message, top)
+
+
+def _first_answer_by_section(ctx: _Context) -> dict[str, Where]:
+    out: dict[str, Where] = {}
+    for r in ctx.evaluation.results:
+        if r.section.id not in out and r.answer is not None:
+            out[r.section.id] = ctx.item_where(r.item.id)
+    return out
+
+
+# --- must meet --------------------------------------------------------------------------------
+
+
+def _meets(ctx: _Context, r: ItemResult) -> bool:
+    return r.status == "met" or (ctx.policy.allow_na and r.justified_na)
+
+
+def _not_met(ctx: _Context, rule_id: str, r: ItemResult) -> Violation:
+    message = ctx.t("must_meet.item_fail", item=r.item.id, severity=ctx.severity(r.item.severity), status=ctx.status(r.status))
+    return ctx.violation(rule_id, r, message)
+
+
+def _must_meet(ctx: _Context) -> Iterator[RuleResult]:
+    top = ctx.where(("answers",), key=True)
+    for severity in ctx.policy.must_meet_severities:
+        rule_id = f"must-meet/severity/{severity}"
+        sev = ctx.severity(severity)
+        title = ctx.t("rule.must_meet_severity", severity=sev)
+        group = [r for r in ctx.evaluation.applicable if r.item.severity == severity]
+        violations = [_not_met(ctx, rule_id, r) for r in group if not _meets(ctx, r)]
+        message = ctx.summary("must_meet", violations, count=len(group), severity=sev)
+        yield _result(rule_id, "must-meet", title, True, message, top, violations)
+    by_id = {r.item.id: r for r in ctx.evaluation.results}
+    for item_id, _where in ctx.policy.must_meet_items:
+        rule_id = f"must-meet/item/{item_id}"
+        title = ctx.t("rule.must_meet_item", item=item_id)
+        r = by_id[item_id]  # item ids were checked against the audit before the rules run
+        where = ctx.item_where(item_id)
+        if not r.applicable:
+            yield _result(rule_id, "must-meet", title, True, ctx.t("must_meet.item_inapplicable", item=item_id), where)
+        elif _meets(ctx, r):
+            key = "must_meet.item_ok" if r.status == "met" else "must_meet.item_na"
+            yield _result(rule_id, "must-meet", title, True, ctx.t(key, item=item_id), where)
+        else:
+            violation = _not_met(ctx, rule_id, r)
+            yield _result(rule_id, "must-meet", title, True, violation.message, where, [violation])
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+def _coverage(ctx: _Context) -> Iterator[RuleResult]:
+    if not ctx.policy.cover:
+        return  # the catalog takes a while to load
+    from ..library import frameworks
+
+    catalog = frameworks()
+    top = ctx.where(("answers",), key=True)
+    for cover in ctx.policy.cover:
+        fw = catalog[cover.framework]
+        name = fw.short.get(ctx.lang)
+        rule_id = f"cover/{fw.id}"
+        title = ctx.t("rule.cover_some" if cover.clauses else "rule.cover_all", framework=name, clauses=", ".join(cover.clauses))
+        clauses = {c.id: c for c in fw.clauses if cover.selects(c.id)}
+        rows = [row for row in ctx.evaluation.crosswalk(fw.id) if row.clause_id in clauses]
+        gaps = [
+            Violation(
+                row.clause_id,
+                ctx.t("cover.gap", clause=row.clause_id, title=clauses[row.clause_id].title.get(ctx.lang)),
+                top,
+            )
+            for row in rows
+            if not row.items
+        ]
+        if gaps:
+            message = ctx.t("cover.fail", gaps=len(gaps), count=len(rows), name=name)
+        else:
+            message = ctx.t("cover.ok", count=len(rows), name=name)
+        yield _result(rule_id, "cover", title, True, message, top, gaps)
+
+
+# --- age --------------------------------------------------------------------------------------
+
+
+def audit_date(doc: Document) -> tuple[str | None, str | None, tuple]:
+    """The date an audit's age is counted from: its latest sign-off, or without one its latest answer.
+
+    Returns ``(date, source, path)`` with source ``signoff`` or ``answer`` (all None when undated).
+    """
+    data = doc.data
+    signoffs = [(s.get("date"), ("signoff", n, "date")) for n, s in enumerate(data.get("signoff") or []) if s.get("date")]
+    if signoffs:
+        date, path = max(signoffs, key=lambda x: x[0])
+        return date, "signoff", path
+    answers = [
+        (a.get("date"), ("answers", k, "date"))
+        for k, a in (data.get("answers") or {}).items()
+        if isinstance(a, dict) and a.get("date")
+    ]
+    if answers:
+        date, path = max(answers, key=lambda x: x[0])
+        return date, "answer", path
+    return None, None, ()
+
+
+def _max_age(ctx: _Context) -> Iterator[RuleResult]:
+    maximum = ctx.policy.max_age_days
+    if maximum is None:
+        return
+    title = ctx.t("rule.max_age", days=maximum)
+    date, source, path = audit_date(ctx.doc)
+    if date is None:
+        yield _result("max-age", "max-age", title, False, ctx.t("age.none"), ctx.where())
+        return
+    where = ctx.where(path)
+    try:
+        when = dt.date.fromisoformat(date)
+    except ValueError:
+        yield _result("max-age", "max-age", title, False, ctx.t("age.bad_date", date=date), where)
+        return
+    age = max((ctx.today - when).days, 0)
+    ok = age <= maximum
+    message = ctx.t("age.ok" if ok else "age.old", age=age, date=date, source=ctx.t(f"age.source.{source}"), max=maximum)
+    yield _result("max-age", "max-age", title, ok, message, where)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def _evidence_required(ctx: _Context) -> Iterator[RuleResult]:
+    top = ctx.where(("answers",), key=True)
+    for severity in ctx.policy.evidence_required_for:
+        rule_id = f"evidence-required/{severity}"
+        sev = ctx.severity(severity)
+        title = ctx.t("rule.evidence_required", severity=sev)
+        group = [
+            r
+            for r in ctx.evaluation.applicable
+            if r.item.severity == severity and r.status in ("met", "partial") and r.item.evidence != "none"
+        ]
+        violations = [
+            ctx.violation(
+                rule_id,
+                r,
+                ctx.t("evidence.missing", item=r.item.id, severity=sev, status=ctx.status(r.status)),
+            )
+            for r in group
+            if not (r.answer and r.answer.evidence)
+        ]
+        message = ctx.summary("evidence", violations, count=len(group), severity=sev)
+        yield _result(rule_id, "evidence-required", title, True, message, top, violations)
+
+
+def _evidence_integrity(ctx: _Context) -> Iterator[RuleResult]:
+    if not ctx.policy.evidence_integrity:
+        return
+    rule_id = "evidence-integrity"
+    title = ctx.t("rule.evidence_integrity")
+    folder = Path(ctx.doc.name).parent
+    checked = unrecorded = 0
+    violations = []
+    for r in ctx.evaluation.results:
+        if r.answer is None:
+            continue
+        for n, item in enumerate(r.answer.evidence):
+            if item.path is None:
+                continue
+            if item.sha256 is None and item.size is None:
+                unrecorded += 1
+                continue
+            checked += 1
+            problem = _integrity_problem(ctx, folder, r.item.id, item)
+            if problem is not None:
+                where = ctx.where(("answers", r.item.id, "evidence", n))
+                violations.append(ctx.violation(rule_id, r, problem, where, key=item.path))
+    message = ctx.summary("integrity", violations, count=checked)
+    notes = [ctx.t("integrity.unrecorded", count=unrecorded)] if unrecorded else []
+    yield _result(rule_id, "evidence-integrity", title, True, message, ctx.where(("answers",), key=True), violations, notes)
+
+
+def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item) -> str | None:
+    try:
+        target = ev.resolve(folder, item.path, ctx.allow_outside)
+    except ev.EvidenceOutside:
+        return ctx.t("integrity.outside", item=item_id, path=item.path)
+    if not target.is_file():
+        return ctx.t("integrity.missing", item=item_id, path=item.path)
+    if item.size is not None and target.stat().st_size != item.size:
+        return ctx.t("integrity.size", item=item_id, path=item.path, size=item.size)
+    if item.sha256 is not None and ev.sha256_file(target) != item.sha256:
+        return ctx.t("integrity.changed", item=item_id, path=item.path)
+    return None
+
+
+# --- waivers ----------------------------------------------------------------------------------
+
+
+def _waivers(ctx: _Context) -> Iterator[RuleResult]:
+    in_policy_file = not ctx.policy.source.startswith("preset:")
+    for waiver in ctx.policy.waivers:
+        rule_id = f"waiver/{waiver.item}"
+        title = ctx.t("rule.waiver", item=waiver.item)
+        where = waiver.where if in_policy_file and waiver.where[0] == ctx.policy.source else ctx.item_where(waiver.item)
+        expires = waiver.expires.isoformat()
+        if not waiver.valid_on(ctx.today):
+            message = ctx.t("waiver.expired", item=waiver.item, expires=expires, approver=waiver.approver)
+            yield _result(rule_id, "waiver", title, False, message, where)
+            continue
+        message = ctx.t("waiver.valid", item=waiver.item, expires=expires, approver=waiver.approver)
+        used = ctx.waivers_used.get(waiver.item)
+        note = ctx.t("waiver.used", rules=", ".join(used)) if used else ctx.t("waiver.unused", item=waiver.item)
+        yield _result(rule_id, "waiver", title, True, message, where, notes=[note])
