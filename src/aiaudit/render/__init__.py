@@ -1,26 +1,73 @@
-"""Report renderers: one module per output format, all behind ``render(evaluation, lang) -> bytes``."""
+"""Report renderers: one module per output format, all behind ``render(evaluation, lang, options) -> bytes``."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import UsageError
 
-#: Format name → "module:function". Each function takes (evaluation, lang) and returns bytes.
+#: Format name → "module:function". Each function takes (evaluation, lang, options) and returns bytes.
 FORMATS = {
     "html": "aiaudit.render.html:render",
+    "pdf": "aiaudit.render.pdf:render",
+    "md": "aiaudit.render.markdown:render",
+    "json": "aiaudit.render.json:render",
 }
+#: Other names accepted by ``--format``.
+ALIASES = {"markdown": "md", "htm": "html"}
 #: File extension → format name.
-EXTENSIONS = {".html": "html", ".htm": "html"}
+EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+}
+#: Formats whose output is binary (never written to a terminal).
+BINARY = frozenset({"pdf"})
+#: PDF variants ``--pdf-variant`` accepts. PDF/A-3 is the part of PDF/A that allows the embedded audit YAML.
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to render a report; every field has a sensible default."""
+
+    #: When the report was generated; default: $SOURCE_DATE_EPOCH if set (reproducible builds), else now.
+    generated: _dt.datetime | None = None
+    #: Evidence files may lie outside the audit's folder (mirrors ``--allow-outside-evidence``).
+    allow_outside_evidence: bool = False
+    #: Show image evidence (PNG, JPEG, GIF, WebP up to ``image_max_bytes``) as thumbnails.
+    evidence_images: bool = True
+    image_max_bytes: int = 2_000_000
+    #: PDF only: a PDF/A or PDF/UA variant (see :data:`PDF_VARIANTS`), or None for plain PDF.
+    pdf_variant: str | None = None
+    #: PDF only: also embed the evidence files the audit names (the audit YAML is always embedded).
+    attach_evidence: bool = False
+
+    def when(self) -> _dt.datetime:
+        """The generation time, in UTC."""
+        if self.generated is not None:
+            stamp = self.generated
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=_dt.timezone.utc)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
 
 
 def format_for(output: str | None, explicit: str | None) -> str:
     """The format to write: ``--format`` if given, else from the output file's extension, else html."""
     if explicit:
-        if explicit not in FORMATS:
+        name = ALIASES.get(explicit.lower(), explicit.lower())
+        if name not in FORMATS:
             raise UsageError(f"unknown report format {explicit!r}; choose from {', '.join(FORMATS)}")
-        return explicit
+        return name
     if output and output != "-":
         ext = Path(output).suffix.lower()
         if ext in EXTENSIONS:
@@ -30,7 +77,7 @@ def format_for(output: str | None, explicit: str | None) -> str:
     return "html"
 
 
-def render(fmt: str, evaluation, lang: str = "en") -> bytes:
+def render(fmt: str, evaluation, lang: str = "en", options: ReportOptions | None = None) -> bytes:
     """Render an evaluation in ``fmt``."""
     module, func = FORMATS[fmt].split(":")
-    return getattr(importlib.import_module(module), func)(evaluation, lang)
+    return getattr(importlib.import_module(module), func)(evaluation, lang, options or ReportOptions())

@@ -1,0 +1,344 @@
+"""The report model: one plain, JSON-ready dict built from an evaluation, shared by every format.
+
+The JSON report *is* this dict (its schema is ``schemas/report.schema.json``); the HTML, PDF and
+Markdown reports lay it out. Nothing here imports jinja2 or weasyprint.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .. import evidence as _evidence
+from ..evaluation import Evaluation, ItemResult, Score, score
+from ..i18n import t
+from ..library import BUILTIN_PREFIX, clause_index, framework_of, frameworks
+from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
+from . import ReportOptions
+
+REPORT_FORMAT = 1
+#: How many findings the executive summary lists.
+TOP_FINDINGS = 5
+#: Evidence checks, in the order the report explains them.
+EVIDENCE_CHECKS = ("verified", "unrecorded", "changed", "missing", "outside", "link")
+#: Clause statuses in the crosswalk: the item statuses plus ``out_of_scope`` (no applicable item).
+CLAUSE_STATUSES = ("met", "partial", "not_met", "unanswered", "na", "out_of_scope")
+
+
+@dataclass
+class Report:
+    """The report model (``data``, JSON-ready) and the evidence files it may show (never serialised)."""
+
+    data: dict[str, Any]
+    #: Evidence path as written in the audit → the resolved file, for files that exist and may be read.
+    files: dict[str, Path] = field(default_factory=dict)
+    #: The evaluation the model was built from, for renderers that need more.
+    evaluation: Evaluation | None = None
+
+
+def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | None = None) -> Report:
+    """The report model of ``evaluation`` in ``lang``."""
+    options = options or ReportOptions()
+    audit = evaluation.audit
+    when = options.when()
+    files: dict[str, Path] = {}
+    evidence_rows, checks = _evidence_index(evaluation, options, files)
+    findings = evaluation.findings
+    overall = evaluation.overall
+    by_section = evaluation.by_section()
+    by_principle = evaluation.by_principle()
+    data: dict[str, Any] = {
+        "kind": "report",
+        "format": REPORT_FORMAT,
+        "generator": {"name": "aiaudit", "version": __version__},
+        "generated": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "lang": lang,
+        "title": t("report.title", lang),
+        "audit": {
+            "file": Path(audit.name).name,
+            "sha256": audit.sha256,
+            "bytes": len(audit.raw),
+            "submitted_at": _jsonable(audit.submitted_at),
+            "checklists": [
+                {
+                    "id": c.id,
+                    "version": c.version,
+                    "title": c.title.get(lang),
+                    "sha256": c.sha256,
+                    "builtin": c.source.startswith(BUILTIN_PREFIX),
+                    "items": len(c.items),
+                }
+                for c in audit.checklists
+            ],
+        },
+        "system": _jsonable(audit.system),
+        "score": _score(overall, len(findings)),
+        "summary": _summary(evaluation, overall, findings, lang),
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title.get(lang),
+                "principle": s.principle,
+                "score": _score(by_section[s.id], sum(1 for f in findings if f.section.id == s.id)),
+            }
+            for s in audit.sections
+        ],
+        "principles": [
+            {
+                "id": p,
+                "title": t(f"principle.{p}", lang),
+                "score": _score(by_principle[p], sum(1 for f in findings if f.item.principle == p)),
+            }
+            for p in PRINCIPLES
+        ],
+        "severities": [
+            {"id": sev, "title": t(f"severity.{sev}", lang), "counts": dict(counts)}
+            for sev, counts in evaluation.by_severity().items()
+        ],
+        "frameworks": _frameworks(evaluation, lang),
+        "unmapped_refs": _unmapped(evaluation),
+        "findings": [_finding(n, r, lang) for n, r in enumerate(findings, 1)],
+        "plan": [
+            {"severity": sev, "items": [r.item.id for r in findings if r.item.severity == sev]}
+            for sev in SEVERITIES
+            if any(r.item.severity == sev for r in findings)
+        ],
+        "items": [_item(r, lang, checks) for r in evaluation.results],
+        "evidence": evidence_rows,
+        "signoff": [{"name": s.name, "role": s.role, "date": _jsonable(s.date), "statement": s.statement} for s in audit.signoff],
+    }
+    return Report(data, files, evaluation)
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+def _score(sc: Score, findings: int) -> dict[str, Any]:
+    return {
+        "percent": sc.percent,
+        "earned": round(sc.earned, 4),
+        "possible": round(sc.possible, 4),
+        "counts": {s: sc.counts.get(s, 0) for s in STATUSES},
+        "applicable": sc.total,
+        "answered": sc.answered,
+        "findings": findings,
+    }
+
+
+def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult, ...], lang: str) -> str:
+    """One plain sentence or two for the executive summary."""
+    audit = evaluation.audit
+    by_sev = {sev: sum(1 for f in findings if f.item.severity == sev) for sev in SEVERITIES}
+    parts = [
+        t(
+            "report.summary.score" if overall.percent is not None else "report.summary.noscore",
+            lang,
+            system=audit.system_name,
+            percent=_pct(overall.percent),
+            applicable=overall.total,
+            checklists=", ".join(f"{c.id} {c.version}" for c in audit.checklists),
+        ),
+        t("report.summary.answered", lang, answered=overall.answered, applicable=overall.total),
+    ]
+    if findings:
+        parts.append(t("report.summary.findings", lang, findings=len(findings), critical=by_sev["critical"], high=by_sev["high"]))
+    else:
+        parts.append(t("report.no_findings", lang))
+    return " ".join(parts)
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _finding(rank: int, r: ItemResult, lang: str) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "id": r.item.id,
+        "section": r.section.id,
+        "severity": r.item.severity,
+        "status": r.status,
+        "weight": r.weight,
+        "question": r.item.question.get(lang),
+        "remediation": r.item.remediation.get(lang),
+        "refs": list(r.item.refs),
+    }
+
+
+def _item(r: ItemResult, lang: str, checks: dict[tuple[str, int], str]) -> dict[str, Any]:
+    answer = r.answer
+    return {
+        "id": r.item.id,
+        "section": r.section.id,
+        "principle": r.item.principle,
+        "checklist": r.item.origin,
+        "question": r.item.question.get(lang),
+        "guidance": r.item.guidance.get(lang),
+        "remediation": r.item.remediation.get(lang),
+        "severity": r.item.severity,
+        "weight": r.weight,
+        "evidence_expected": r.item.evidence,
+        "refs": list(r.item.refs),
+        "applicable": r.applicable,
+        "status": r.status,
+        "scored": r.scored,
+        "value": r.value if r.scored else None,
+        "finding": r.is_finding,
+        "notes": answer.notes if answer else "",
+        "evidence": [
+            _evidence_entry(e, checks.get((r.item.id, n), "link" if e.url else "missing"))
+            for n, e in enumerate(answer.evidence if answer else ())
+        ],
+        "answered_by": answer.answered_by if answer else None,
+        "date": _jsonable(answer.date) if answer else None,
+    }
+
+
+def _evidence_entry(e: Evidence, check: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": e.path} if e.path else {"url": e.url}
+    out.update({"sha256": e.sha256, "size": e.size, "description": e.description, "check": check})
+    return out
+
+
+def _evidence_index(
+    evaluation: Evaluation, options: ReportOptions, files: dict[str, Path]
+) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
+    """Every evidence entry of the audit, checked against the file on disk now."""
+    audit = evaluation.audit
+    folder = None if audit.name.startswith(BUILTIN_PREFIX) else Path(audit.name).parent
+    hashes: dict[Path, tuple[str, int]] = {}
+    rows: list[dict[str, Any]] = []
+    checks: dict[tuple[str, int], str] = {}
+    for r in evaluation.results:
+        if r.answer is None:
+            continue
+        for n, e in enumerate(r.answer.evidence):
+            check, target = _check_evidence(e, folder, options, hashes)
+            actual_sha, actual_size = hashes.get(target, (None, None)) if target is not None else (None, None)
+            if target is not None:
+                files[e.path] = target
+            checks[(r.item.id, n)] = check
+            rows.append({"item": r.item.id, **_evidence_entry(e, check), "actual_sha256": actual_sha, "actual_size": actual_size})
+    return rows, checks
+
+
+def _check_evidence(
+    e: Evidence, folder: Path | None, options: ReportOptions, hashes: dict[Path, tuple[str, int]]
+) -> tuple[str, Path | None]:
+    """The check of one evidence entry and, when the file exists and may be read, its resolved path."""
+    if e.url:
+        return "link", None
+    if folder is None or not e.path:
+        return "missing", None
+    try:
+        target = _evidence.resolve(folder, e.path, options.allow_outside_evidence)
+    except _evidence.EvidenceOutside:
+        return "outside", None
+    if not target.is_file():
+        return "missing", None
+    if target not in hashes:
+        hashes[target] = (_evidence.sha256_file(target), target.stat().st_size)
+    sha, size = hashes[target]
+    if e.sha256 is None and e.size is None:
+        return "unrecorded", target
+    if (e.sha256 is not None and e.sha256 != sha) or (e.size is not None and e.size != size):
+        return "changed", target
+    return "verified", target
+
+
+def _clause_status(results: Iterable[ItemResult]) -> str:
+    """One status for a clause from the applicable items that refer to it."""
+    applicable = [r for r in results if r.applicable]
+    if not applicable:
+        return "out_of_scope"
+    scored = [r for r in applicable if r.scored]
+    if not scored:
+        return "na"
+    statuses = {r.status for r in scored}
+    if statuses == {"met"}:
+        return "met"
+    if statuses == {"unanswered"}:
+        return "unanswered"
+    if not statuses & {"met", "partial"}:
+        return "not_met"
+    return "partial"
+
+
+def _frameworks(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    """The crosswalk: for every framework the audit's items refer to, each clause → items → status."""
+    catalog = frameworks()
+    by_ref: dict[str, list[ItemResult]] = {}
+    for r in evaluation.results:
+        for ref in r.item.refs:
+            by_ref.setdefault(ref, []).append(r)
+    findings = evaluation.findings
+    out = []
+    for fw_id, sc in evaluation.by_framework().items():
+        fw = catalog[fw_id]
+        clauses, uncovered = [], []
+        for clause in fw.clauses:
+            results = by_ref.get(clause.id, [])
+            if not results:
+                uncovered.append(clause.id)
+                continue
+            applicable = [r for r in results if r.applicable]
+            clauses.append(
+                {
+                    "id": clause.id,
+                    "title": clause.title.get(lang),
+                    "cite": clause.cite,
+                    "verified": clause.verified,
+                    "status": _clause_status(results),
+                    "percent": score(applicable).percent,
+                    "items": [{"id": r.item.id, "status": r.status, "applicable": r.applicable} for r in results],
+                }
+            )
+        out.append(
+            {
+                "id": fw.id,
+                "title": fw.title.get(lang),
+                "short": fw.short.get(lang),
+                "edition": fw.edition,
+                "source": fw.source,
+                "score": _score(sc, sum(1 for r in findings if any(_framework_id(ref) == fw.id for ref in r.item.refs))),
+                "clauses_total": len(fw.clauses),
+                "clauses": clauses,
+                "uncovered": uncovered,
+            }
+        )
+    return out
+
+
+def _framework_id(ref: str) -> str | None:
+    fw = framework_of(ref)
+    return fw.id if fw is not None else None
+
+
+def _unmapped(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """References that name no clause of the catalog (a framework not in the catalog, or a typo)."""
+    known = clause_index()
+    refs: dict[str, list[str]] = {}
+    for r in evaluation.results:
+        for ref in r.item.refs:
+            if ref not in known:
+                refs.setdefault(ref, []).append(r.item.id)
+    return [{"ref": ref, "items": items} for ref, items in sorted(refs.items())]
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-ready copy of YAML data (dates become ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

@@ -1,0 +1,15 @@
+"""The JSON report: the report model as one JSON document (schema: ``aiaudit schema report``)."""
+
+from __future__ import annotations
+
+import json
+
+from ..evaluation import Evaluation
+from . import ReportOptions
+from .data import build
+
+
+def render(evaluation: Evaluation, lang: str = "en", options: ReportOptions | None = None) -> bytes:
+    """The JSON report as UTF-8 bytes (``kind: report``, ``format: 1``)."""
+    data = build(evaluation, lang, options).data
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
