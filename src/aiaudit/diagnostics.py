@@ -74,7 +74,7 @@ _CODES = [
     # Grading (a class of submissions).
     Code("E601", "no-submission", ERROR, "A submission folder holds no audit file (a YAML file with `kind: audit`)."),
     Code("E602", "ambiguous-submission", ERROR, "A submission folder holds several audit files; keep one."),
-    Code("E603", "grading-failed", ERROR, "The submission could not be graded because of an unexpected problem (please report it)."),
+    Code("E603", "grading-failed", ERROR, "The submission could not be graded: an unexpected problem (please report it)."),
     Code("E604", "missing-checklist", ERROR, "The submission does not use a checklist the rubric requires."),
     Code("W601", "unknown-team", WARNING, "The overrides file names a team that has no submission."),
 ]

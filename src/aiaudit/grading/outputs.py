@@ -15,12 +15,10 @@ import io
 import statistics
 from collections import Counter
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from .. import __version__
 from ..i18n import messages, t
-from ..library import data_dir
 from ..saving import atomic_write
 from .batch import ClassResult, Config, CriterionGrade, TeamGrade
 from .criteria import Lost
@@ -32,19 +30,10 @@ MAX_DIAGNOSTICS = 25
 HIST_BINS = 10
 
 
-@cache
 def environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from ..templating import with_filters
 
-    env = Environment(
-        loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=True,  # every template is HTML; user text is always escaped
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pts"] = format_points
-    return env
+    return with_filters(pts=format_points)
 
 
 def format_points(value: Decimal | None) -> str:

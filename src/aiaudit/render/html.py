@@ -7,14 +7,12 @@ adds a cover page, a table of contents with page numbers and the paged-media sty
 from __future__ import annotations
 
 import base64
-from functools import cache
 from pathlib import Path
 
 from markupsafe import Markup
 
 from ..evaluation import Evaluation
 from ..i18n import messages, t
-from ..library import data_dir
 from ..model import SEVERITIES, STATUSES
 from ..notes import render_notes
 from . import ReportOptions, charts
@@ -29,22 +27,10 @@ IMAGE_TYPES = {
 }
 
 
-@cache
 def environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from ..templating import with_filters
 
-    env = Environment(
-        loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=True,  # every template is HTML; user text is always escaped
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["notes"] = render_notes
-    env.filters["pct"] = pct
-    env.filters["css_string"] = css_string
-    env.filters["filesize"] = filesize
-    return env
+    return with_filters(notes=render_notes, pct=pct, css_string=css_string, filesize=filesize)
 
 
 def pct(value: float | None, unscored: str = "—") -> str:
