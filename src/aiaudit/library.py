@@ -57,7 +57,7 @@ def _load(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTE
             rel = None
         entry = cached.get(rel) if rel else None
         if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
-            return Document(name, entry["data"], raw, {}, {})
+            return Document(name, entry["data"], raw)
     return load_bytes(raw, name, max_bytes)
 
 

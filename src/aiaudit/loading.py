@@ -35,13 +35,17 @@ Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
 
 @dataclass(frozen=True)
 class Document:
-    """A loaded YAML file: its data, the raw bytes, and where each value and key starts (1-based)."""
+    """A loaded YAML file: its data, the raw bytes, and its node tree for positions (1-based).
+
+    Positions are looked up on demand by walking the node tree along a path, so loading never
+    pays for positions nobody asks for. Documents from the wheel's pre-parsed cache have no tree
+    and report 1:1.
+    """
 
     name: str
     data: Any
     raw: bytes
-    positions: dict[Path_, tuple[int, int]] = field(repr=False)
-    key_positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    root: Any = field(default=None, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
@@ -51,14 +55,50 @@ class Document:
     def folder(self) -> Path:
         return Path(self.name).resolve().parent
 
+    def _walk(self, path: Path_) -> tuple[Any, Any, bool]:
+        """(value node, key node, whether the whole path was found) for ``path``."""
+        node, key_node = self.root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+                if match is None:
+                    return node, None, False
+                key_node, node = match
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return node, None, False
+        return node, key_node, True
+
+    def has(self, path: Path_) -> bool:
+        """Whether the file spells out ``path`` (data from aliases included)."""
+        return self.root is not None and self._walk(tuple(path))[2]
+
     def position(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key), else of its nearest parent."""
-        path = tuple(path)
-        if key and path in self.key_positions:
-            return self.key_positions[path]
-        while path not in self.positions and path:
-            path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        if self.root is None:
+            return (1, 1)
+        node, key_node, _ = self._walk(tuple(path))
+        mark = (key_node if key and key_node is not None else node).start_mark
+        return (mark.line + 1, mark.column + 1)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        """Every value's position by path (a full walk: for tests and tools, not hot paths)."""
+        out: dict[Path_, tuple[int, int]] = {}
+
+        def walk(node: Any, path: Path_) -> None:
+            out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    walk(v, path + (k.value,))
+            elif isinstance(node, yaml.SequenceNode):
+                for i, v in enumerate(node.value):
+                    walk(v, path + (i,))
+
+        if self.root is not None:
+            walk(self.root, ())
+        return out
 
     def diagnostic(self, code: str, message: str, path: Path_ = (), key: bool = False) -> Diagnostic:
         line, col = self.position(path, key=key)
@@ -119,10 +159,10 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     if _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
         _check_expansion(root, name)
     builder = _Builder(name)
-    data = builder.build(root, ())
+    data = builder.build(root, 0)
     if builder.diagnostics:
         raise DiagnosticError(builder.diagnostics)
-    return Document(name, data, raw, builder.positions, builder.key_positions)
+    return Document(name, data, raw, root)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -197,38 +237,38 @@ class _Builder:
 
     def __init__(self, name: str):
         self.name = name
-        self.positions: dict[Path_, tuple[int, int]] = {}
-        self.key_positions: dict[Path_, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.positions[path] = pos
-        if len(path) > MAX_DEPTH:
-            raise DiagnosticError([Diagnostic(self.name, *pos, "E105", f"nesting is deeper than {MAX_DEPTH} levels")])
+    def _here(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise DiagnosticError(
+                [Diagnostic(self.name, *self._here(node), "E105", f"nesting is deeper than {MAX_DEPTH} levels")]
+            )
         if node.tag not in _ALLOWED_TAGS:
             message = f"tag {node.tag!r} is not allowed; use plain YAML values"
-            raise DiagnosticError([Diagnostic(self.name, *pos, "E103", message)])
+            raise DiagnosticError([Diagnostic(self.name, *self._here(node), "E103", message)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
+            first: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
-                kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.diagnostics.append(
-                        Diagnostic(self.name, *kpos, "E101", "mapping keys must be plain scalars", json_path(path))
+                        Diagnostic(self.name, *self._here(key_node), "E101", "mapping keys must be plain scalars")
                     )
                     continue
                 key = key_node.value
-                if key in out:
-                    first = self.key_positions[path + (key,)]
-                    message = f"duplicate key {key!r} (first at line {first[0]})"
-                    self.diagnostics.append(Diagnostic(self.name, *kpos, "E102", message, json_path(path + (key,))))
+                if key in first:
+                    message = f"duplicate key {key!r} (first at line {first[key].start_mark.line + 1})"
+                    self.diagnostics.append(Diagnostic(self.name, *self._here(key_node), "E102", message))
                     continue
-                self.key_positions[path + (key,)] = kpos
-                out[key] = self.build(value_node, path + (key,))
+                first[key] = key_node
+                out[key] = self.build(value_node, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+            return [self.build(child, depth + 1) for child in node.value]
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:

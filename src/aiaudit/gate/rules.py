@@ -138,7 +138,7 @@ class _Context:
 
     def item_where(self, item_id: str) -> Where:
         """The line of the item's answer key; the ``answers:`` key when the item has no answer."""
-        if ("answers", item_id) in self.doc.key_positions:
+        if self.doc.has(("answers", item_id)):
             return self.where(("answers", item_id), key=True)
         return self.where(("answers",), key=True)
 
