@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .diagnostics import EXIT_INVALID, EXIT_UNUSABLE, AiauditError, Diagnostic, DiagnosticError
-from .i18n import LANGS, default_lang, t
+from .i18n import LANGS, default_lang, set_lang, t
 from .loading import DEFAULT_MAX_BYTES
 
 EXIT_INTERNAL = 3
@@ -30,6 +30,7 @@ class _Group(click.Group):
     """Translates library errors into one-line messages and exit codes; never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        set_lang(None)  # each run starts from the locale; a command's --lang sets it again
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -48,8 +49,18 @@ class _Group(click.Group):
             raise _Fatal(message, EXIT_INTERNAL) from None
 
 
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    set_lang(value)  # messages raised from the library follow --lang too
+    return value
+
+
 lang_option = click.option(
-    "--lang", type=click.Choice(LANGS), default=None, help="Language of the output (default: from the locale)."
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    callback=_set_lang,
+    is_eager=True,
+    help="Language of the output (default: AIAUDIT_LANG, then the locale).",
 )
 max_bytes_option = click.option(
     "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this."

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .i18n import localize
+
 #: Exit codes, documented in the README.
 EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content, or a policy gate that failed
@@ -101,11 +103,11 @@ class Diagnostic:
     def exit_code(self) -> int:
         return CODES[self.code].exit_code if self.severity == ERROR else EXIT_OK
 
-    def format(self) -> str:
-        """The one-line text form: ``path:line:col: error[CODE]: message``."""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+    def format(self, lang: str | None = None) -> str:
+        """The one-line text form: ``path:line:col: error[CODE]: message`` (message in ``lang``)."""
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {localize(self.message, lang)}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
         return {
             "file": self.file,
             "line": self.line,
@@ -113,7 +115,7 @@ class Diagnostic:
             "severity": self.severity,
             "code": self.code,
             "name": CODES[self.code].name,
-            "message": self.message,
+            "message": localize(self.message, lang),
             "path": self.path,
         }
 
@@ -138,8 +140,8 @@ class AiauditError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def format(self) -> str:
-        return self.message
+    def format(self, lang: str | None = None) -> str:
+        return localize(self.message, lang)
 
 
 class UsageError(AiauditError):
@@ -153,4 +155,7 @@ class DiagnosticError(AiauditError):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = sorted(diagnostics)
-        super().__init__("\n".join(d.format() for d in self.diagnostics), exit_code_for(self.diagnostics) or 1)
+        super().__init__("\n".join(d.format("en") for d in self.diagnostics), exit_code_for(self.diagnostics) or 1)
+
+    def format(self, lang: str | None = None) -> str:
+        return "\n".join(d.format(lang) for d in self.diagnostics)

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .i18n import Msg
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -119,17 +120,17 @@ def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, na
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
-            raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is {size} bytes; the limit is {max_bytes}")])
+            raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.too_large", size=size, limit=max_bytes))])
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", "no such file")]) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.no_file"))]) from None
     except IsADirectoryError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", "is a directory, not a file")]) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.directory"))]) from None
     except OSError as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", f"cannot read: {exc.strerror or exc}")]) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.unreadable", error=str(exc.strerror or exc)))]) from None
     if len(raw) > max_bytes:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is larger than the limit of {max_bytes} bytes")])
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.over_limit", limit=max_bytes))])
     return raw
 
 
@@ -142,7 +143,7 @@ def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name:
 def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Load YAML from bytes (see :func:`load_file`)."""
     if len(raw) > max_bytes:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", f"file is {len(raw)} bytes; the limit is {max_bytes}")])
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.too_large", size=len(raw), limit=max_bytes))])
     text = _decode(raw, name)
     try:
         # libyaml's composer is C code with its own nesting limit (1000): no deep recursion here.
@@ -150,12 +151,12 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     except yaml.MarkedYAMLError as exc:
         raise DiagnosticError([_yaml_error(exc, name)]) from None
     except yaml.YAMLError as exc:  # reader errors without marks
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"YAML error: {exc}")]) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", Msg("load.yaml_error", error=str(exc)))]) from None
     if root is None:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E106", "the file is empty; expected a YAML mapping")])
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E106", Msg("load.empty"))])
     if not isinstance(root, yaml.MappingNode):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
-        raise DiagnosticError([Diagnostic(name, line, col, "E106", "the top level must be a mapping (key: value)")])
+        raise DiagnosticError([Diagnostic(name, line, col, "E106", Msg("load.not_mapping"))])
     if _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
         _check_expansion(root, name)
     builder = _Builder(name)
@@ -173,14 +174,14 @@ def _decode(raw: bytes, name: str) -> str:
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         raise DiagnosticError(
-            [Diagnostic(name, line, col, "E003", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+            [Diagnostic(name, line, col, "E003", Msg("load.not_utf8", byte=f"0x{raw[exc.start]:02x}"))]
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
         idx = text.index("\x00")
         line = text.count("\n", 0, idx) + 1
-        raise DiagnosticError([Diagnostic(name, line, 1, "E003", "the file contains NUL bytes; it is not a text file")])
+        raise DiagnosticError([Diagnostic(name, line, 1, "E003", Msg("load.nul"))])
     return text
 
 
@@ -189,15 +190,15 @@ def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> Diagnostic:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
     if "nesting depth" in problem:
-        return Diagnostic(name, line, col, "E105", f"nesting is deeper than {MAX_DEPTH} levels")
+        return Diagnostic(name, line, col, "E105", Msg("load.too_deep", limit=MAX_DEPTH))
     if "single document" in str(exc.context or ""):
-        return Diagnostic(name, line, col, "E106", "the file holds several YAML documents; keep one")
+        return Diagnostic(name, line, col, "E106", Msg("load.several_documents"))
     if exc.context and exc.context != problem:
         problem = f"{problem} ({exc.context})"
-    return Diagnostic(name, line, col, "E101", f"YAML syntax error: {problem}")
+    return Diagnostic(name, line, col, "E101", Msg("load.syntax", problem=problem))
 
 
-def _fail(name: str, mark: yaml.Mark, code: str, message: str) -> NoReturn:
+def _fail(name: str, mark: yaml.Mark, code: str, message: Msg) -> NoReturn:
     raise DiagnosticError([Diagnostic(name, mark.line + 1, mark.column + 1, code, message)])
 
 
@@ -212,9 +213,9 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
             return sizes[key]
         mark = node.start_mark
         if key in active:
-            _fail(name, mark, "E104", "an alias refers to itself")
+            _fail(name, mark, "E104", Msg("load.alias_cycle"))
         if depth > MAX_DEPTH:
-            _fail(name, mark, "E105", f"nesting (through aliases) is deeper than {MAX_DEPTH}")
+            _fail(name, mark, "E105", Msg("load.too_deep_aliases", limit=MAX_DEPTH))
         active.add(key)
         total = 1
         if isinstance(node, yaml.SequenceNode):
@@ -224,7 +225,7 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
         active.discard(key)
         sizes[key] = total
         if total > MAX_NODES:
-            _fail(name, mark, "E104", f"aliases expand to more than {MAX_NODES} nodes")
+            _fail(name, mark, "E104", Msg("load.alias_bomb", limit=MAX_NODES))
         return total
 
     size(root, 0)
@@ -244,24 +245,20 @@ class _Builder:
 
     def build(self, node: yaml.Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise DiagnosticError(
-                [Diagnostic(self.name, *self._here(node), "E105", f"nesting is deeper than {MAX_DEPTH} levels")]
-            )
+            raise DiagnosticError([Diagnostic(self.name, *self._here(node), "E105", Msg("load.too_deep", limit=MAX_DEPTH))])
         if node.tag not in _ALLOWED_TAGS:
-            message = f"tag {node.tag!r} is not allowed; use plain YAML values"
+            message = Msg("load.tag", tag=repr(node.tag))
             raise DiagnosticError([Diagnostic(self.name, *self._here(node), "E103", message)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             first: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.diagnostics.append(
-                        Diagnostic(self.name, *self._here(key_node), "E101", "mapping keys must be plain scalars")
-                    )
+                    self.diagnostics.append(Diagnostic(self.name, *self._here(key_node), "E101", Msg("load.complex_key")))
                     continue
                 key = key_node.value
                 if key in first:
-                    message = f"duplicate key {key!r} (first at line {first[key].start_mark.line + 1})"
+                    message = Msg("load.duplicate_key", key=repr(key), line=first[key].start_mark.line + 1)
                     self.diagnostics.append(Diagnostic(self.name, *self._here(key_node), "E102", message))
                     continue
                 first[key] = key_node
