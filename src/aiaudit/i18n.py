@@ -62,7 +62,7 @@ def current_lang() -> str:
 class Msg(str):
     """A catalog message that keeps its key and arguments: English as a ``str``, any language on demand.
 
-    Library code builds diagnostics and errors with ``Msg("key", **args)``; output code asks for
+    Library code builds diagnostics and errors with ``Msg("load.no_file")``-style calls; output code asks for
     ``localize(message, lang)``. Being a ``str``, a ``Msg`` works wherever text is expected.
     """
 
