@@ -420,7 +420,9 @@ def _read_csv(raw: bytes, name: str, lang: str, delimiter: str | None = None) ->
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DiagnosticError([Diagnostic(name, reader.line_num, 1, "E101", str(exc))]) from None
+            raise DiagnosticError(
+                [Diagnostic(name, reader.line_num, 1, "E101", t("fill.diag.csv_error", lang, error=str(exc)))]
+            ) from None
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue

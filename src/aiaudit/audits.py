@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import evidence as ev
 from .diagnostics import Diagnostic, DiagnosticError, has_errors
+from .i18n import Msg
 from .library import BUILTIN_PREFIX, builtin_checklist, builtin_checklist_path, checklist_from_file
 from .loading import DEFAULT_MAX_BYTES, Document, load_file
 from .model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
@@ -36,7 +37,7 @@ def audit_from_document(
 ) -> tuple[Audit | None, list[Diagnostic]]:
     """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics."""
     if doc.data.get("kind") != "audit":
-        return None, [doc.diagnostic("E107", "not an audit (expected `kind: audit`)", ("kind",))]
+        return None, [doc.diagnostic("E107", Msg("audit.not_audit"), ("kind",))]
     problems = schema_diagnostics(doc, "audit")
     if has_errors(problems):
         return None, problems
@@ -58,12 +59,12 @@ def audit_from_document(
     for item_id, raw in data["answers"].items():
         where = ("answers", item_id)
         if item_id not in known:
-            problems.append(doc.diagnostic("E401", f"no checklist of this audit has an item {item_id!r}", where, key=True))
+            problems.append(doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True))
             continue
         answer = _answer(item_id, raw)
         answers[item_id] = answer
         if answer.status == "na" and not answer.notes.strip():
-            problems.append(doc.diagnostic("E402", f"{item_id}: `na` needs a justification in `notes`", where + ("status",)))
+            problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
         problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
 
     audit = Audit(
@@ -85,7 +86,7 @@ def _resolve_checklist(
 ) -> Checklist | None:
     if ref.id is not None:
         if builtin_checklist_path(ref.id) is None:
-            problems.append(doc.diagnostic("E303", f"no built-in checklist {ref.id!r} (see `aiaudit checklists list`)", where))
+            problems.append(doc.diagnostic("E303", Msg("audit.no_builtin", id=repr(ref.id)), where))
             return None
         try:
             checklist = builtin_checklist(ref.id)
@@ -95,21 +96,18 @@ def _resolve_checklist(
     else:
         path = (Path(doc.name).parent / ref.path) if not Path(ref.path).is_absolute() else Path(ref.path)
         if not path.is_file():
-            problems.append(doc.diagnostic("E303", f"checklist file {ref.path!r} does not exist", where + ("path",)))
+            problems.append(doc.diagnostic("E303", Msg("audit.no_checklist_file", path=repr(ref.path)), where + ("path",)))
             return None
         checklist, sub = checklist_from_file(path, max_bytes=max_bytes)
         if checklist is None or has_errors(sub):
             problems.extend(sub)
-            problems.append(doc.diagnostic("E406", f"checklist {ref.path!r} is invalid (see its errors)", where + ("path",)))
+            problems.append(doc.diagnostic("E406", Msg("audit.checklist_invalid", path=repr(ref.path)), where + ("path",)))
             return None
     if ref.version is not None and ref.version != checklist.version:
-        problems.append(
-            doc.diagnostic(
-                "W401", f"audit was made for {checklist.id} {ref.version}; the checklist is now {checklist.version}", where
-            )
-        )
+        message = Msg("audit.version_changed", id=checklist.id, recorded=ref.version, version=checklist.version)
+        problems.append(doc.diagnostic("W401", message, where))
     elif ref.sha256 is not None and ref.sha256 != checklist.sha256:
-        problems.append(doc.diagnostic("W401", f"checklist {ref.label!r} changed since the audit recorded its sha256", where))
+        problems.append(doc.diagnostic("W401", Msg("audit.checklist_changed", checklist=repr(ref.label)), where))
     return checklist
 
 
@@ -120,9 +118,8 @@ def _conflicting_items(checklists: list[Checklist], doc: Document) -> list[Diagn
         for item in checklist.items:
             if item.id in seen and seen[item.id][0] != item:
                 other = seen[item.id][1]
-                out.append(
-                    doc.diagnostic("E405", f"item {item.id!r} differs between {other!r} and {checklist.id!r}", ("checklists", n))
-                )
+                message = Msg("audit.conflicting_item", item=repr(item.id), first=repr(other), second=repr(checklist.id))
+                out.append(doc.diagnostic("E405", message, ("checklists", n)))
             seen.setdefault(item.id, (item, checklist.id))
     return out
 
@@ -153,15 +150,13 @@ def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, a
         try:
             target = ev.resolve(folder, item.path, allow_outside)
         except ev.EvidenceOutside:
-            out.append(
-                doc.diagnostic("E404", f"evidence {item.path!r} leaves the audit's folder (use --allow-outside-evidence)", epath)
-            )
+            out.append(doc.diagnostic("E404", Msg("audit.evidence_outside", path=repr(item.path)), epath))
             continue
         if not target.is_file():
-            out.append(doc.diagnostic("E403", f"evidence file {item.path!r} does not exist", epath))
+            out.append(doc.diagnostic("E403", Msg("audit.evidence_missing", path=repr(item.path)), epath))
             continue
         if item.size is not None and target.stat().st_size != item.size:
-            out.append(doc.diagnostic("W402", f"evidence {item.path!r} has changed size since it was recorded", epath))
+            out.append(doc.diagnostic("W402", Msg("audit.evidence_size", path=repr(item.path)), epath))
         elif item.sha256 is not None and ev.sha256_file(target) != item.sha256:
-            out.append(doc.diagnostic("W402", f"evidence {item.path!r} no longer matches its recorded sha256", epath))
+            out.append(doc.diagnostic("W402", Msg("audit.evidence_sha256", path=repr(item.path)), epath))
     return out

@@ -14,7 +14,7 @@ from typing import Any
 
 from .coverage import Coverage, referenced_frameworks
 from .diagnostics import DiagnosticError, UsageError
-from .i18n import t
+from .i18n import Msg, t
 from .library import builtin_checklist, builtin_checklist_ids, builtin_checklist_path, frameworks, load_checklist
 from .lint import looks_like_id, target_coverages
 from .loading import DEFAULT_MAX_BYTES
@@ -26,8 +26,8 @@ FORMATS = ("text", "md", "json")
 def resolve_checklist(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checklist:
     """A checklist by built-in id or path; an unknown id names the built-ins instead of "no such file"."""
     if builtin_checklist_path(source) is None and not Path(source).exists() and looks_like_id(source):
-        known = ", ".join(builtin_checklist_ids()) or "none"
-        raise UsageError(f"no built-in checklist {source!r} and no such file; built-ins: {known}")
+        known = ", ".join(builtin_checklist_ids()) or "-"
+        raise UsageError(Msg("browse.no_checklist", checklist=repr(source), known=known))
     return load_checklist(source, max_bytes=max_bytes)
 
 

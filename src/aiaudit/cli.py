@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .diagnostics import EXIT_INVALID, EXIT_UNUSABLE, AiauditError, Diagnostic, DiagnosticError
-from .i18n import LANGS, default_lang, set_lang, t
+from .i18n import LANGS, Msg, default_lang, localize, set_lang, t
 from .loading import DEFAULT_MAX_BYTES
 
 EXIT_INTERNAL = 3
@@ -45,7 +45,8 @@ class _Group(click.Group):
             sys.stderr.close()
             raise click.exceptions.Exit(0) from None
         except Exception as exc:  # a bug: say so plainly, without a traceback
-            message = f"aiaudit: internal error: {type(exc).__name__}: {exc} (please report this)"
+            detail = localize(exc.args[0]) if len(exc.args) == 1 and isinstance(exc.args[0], Msg) else str(exc)
+            message = "aiaudit: " + localize(Msg("cli.internal_error", error=f"{type(exc).__name__}: {detail}"))
             raise _Fatal(message, EXIT_INTERNAL) from None
 
 
@@ -276,7 +277,7 @@ def schema(kind) -> None:
         click.echo("\n".join(kinds))
         return
     if kind not in kinds:
-        raise click.BadParameter(f"unknown kind {kind!r}; choose from {', '.join(kinds)}", param_hint="KIND")
+        raise click.BadParameter(localize(Msg("cli.unknown_kind", kind=repr(kind), choices=", ".join(kinds))), param_hint="KIND")
     click.echo(schema_text(kind), nl=False)
 
 
@@ -714,15 +715,13 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
     from .diagnostics import UsageError
     from .grading.batch import run
     from .grading.overrides import load_overrides
-    from .grading.rubric import load_rubric, parse_deadline
+    from .grading.rubric import deadline_option, load_rubric
+    from .i18n import localize
 
     lang = lang or default_lang()
     rubric_obj = load_rubric(rubric_source, max_bytes=max_bytes)
     if deadline is not None:
-        try:
-            rubric_obj = rubric_obj.with_deadline(parse_deadline(deadline))
-        except ValueError as exc:
-            raise UsageError(f"--deadline: {exc}") from None
+        rubric_obj = rubric_obj.with_deadline(deadline_option(deadline))
     loaded_overrides = load_overrides(overrides, rubric_obj, max_bytes=max_bytes) if overrides else None
     if pdf:
         try:
@@ -756,7 +755,7 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
         if bar is not None:
             bar.__exit__(None, None, None)
     for entry in result.ignored:
-        click.echo(t("grading.cli.ignored", lang, entry=entry), err=True)
+        click.echo(t("grading.cli.ignored", lang, entry=localize(entry, lang)), err=True)
     _echo_diagnostics(result.warnings, err=True)
     for g in result.grades:
         if g.broken:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .diagnostics import UsageError
+from .i18n import Msg
 from .library import framework_of, frameworks
 from .model import Checklist, Clause, Framework, Item
 
@@ -66,7 +67,7 @@ def find_framework(key: str) -> Framework:
         if wanted in (fw.id.lower(), fw.prefix.lower()):
             return fw
     choices = ", ".join(f"{fw.id} ({fw.prefix})" for fw in catalog.values())
-    raise UsageError(f"unknown framework {key!r}; choose from: {choices}")
+    raise UsageError(Msg("coverage.unknown_framework", framework=repr(key), choices=choices))
 
 
 def coverage(checklist: Checklist, framework: Framework) -> Coverage:

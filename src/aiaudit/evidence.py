@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .i18n import Msg
+
 
 class EvidenceOutside(ValueError):
     """An evidence path leaves the audit's folder."""
@@ -20,7 +22,7 @@ def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
     base = folder.resolve()
     target = (base / path).resolve()
     if not allow_outside and not target.is_relative_to(base):
-        raise EvidenceOutside(f"evidence path {path!r} leaves the audit's folder {str(base)!r}")
+        raise EvidenceOutside(Msg("evidence.outside", path=repr(path), folder=repr(str(base))))
     return target
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .applicability import FIELDS, fields_used
 from .diagnostics import Diagnostic, DiagnosticError, has_errors
+from .i18n import Msg
 from .loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 from .model import Checklist, Clause, Framework, Item, Section, Text
 from .schemas import schema_diagnostics
@@ -28,7 +29,7 @@ def data_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"aiaudit's {name!r} folder is missing from the installation")
+    raise FileNotFoundError(Msg("library.data_missing", name=repr(name)))
 
 
 @cache
@@ -182,7 +183,7 @@ _clean_checklists: dict[str, Checklist] = {}
 def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tuple[Checklist | None, list[Diagnostic]]:
     """Build a :class:`Checklist` from a loaded document: schema, includes, ids and condition fields."""
     if not isinstance(doc.data.get("kind"), str) or doc.data.get("kind") != "checklist":
-        return None, [doc.diagnostic("E107", "not a checklist (expected `kind: checklist`)", ("kind",))]
+        return None, [doc.diagnostic("E107", Msg("library.not_checklist"), ("kind",))]
     problems = schema_diagnostics(doc, "checklist")
     if has_errors(problems):
         return None, problems
@@ -195,7 +196,7 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
     def add(item: Item, section: Section, where: tuple) -> None:
         if item.id in seen_items:
             if seen_items[item.id][0] != item:
-                problems.append(doc.diagnostic("E301", f"item id {item.id!r} is used twice", where))
+                problems.append(doc.diagnostic("E301", Msg("library.duplicate_item", id=repr(item.id)), where))
             return
         seen_items[item.id] = (item, where)
         entry = sections.setdefault(section.id, {"meta": section, "items": []})
@@ -205,15 +206,16 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         where = ("include", n)
         source_id = inc["checklist"]
         if source_id in stack:
-            problems.append(doc.diagnostic("E308", f"include cycle: {' -> '.join(stack + (source_id,))}", where))
+            problems.append(doc.diagnostic("E308", Msg("library.include_cycle", chain=" -> ".join(stack + (source_id,))), where))
             continue
         source_path = _include_path(source_id, doc)
         if source_path is None:
-            problems.append(doc.diagnostic("E303", f"no checklist {source_id!r} to include", where + ("checklist",)))
+            problems.append(doc.diagnostic("E303", Msg("library.no_include", id=repr(source_id)), where + ("checklist",)))
             continue
         source, sub = checklist_from_file(source_path, name=_display(source_path, source_id), _stack=stack)
         if source is None or has_errors(sub):
-            problems.append(doc.diagnostic("E406", f"included checklist {source_id!r} is invalid", where + ("checklist",)))
+            message = Msg("library.include_invalid", id=repr(source_id))
+            problems.append(doc.diagnostic("E406", message, where + ("checklist",)))
             continue
         selected = _select(source, inc, doc, where, problems)
         for section, item in selected:
@@ -223,7 +225,7 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
     for s_idx, sec in enumerate(data.get("sections", [])):
         spath = ("sections", s_idx)
         if sec["id"] in known_sections:
-            problems.append(doc.diagnostic("E302", f"section id {sec['id']!r} is used twice", spath + ("id",)))
+            problems.append(doc.diagnostic("E302", Msg("library.duplicate_section", id=repr(sec["id"])), spath + ("id",)))
         known_sections.add(sec["id"])
         section = Section(sec["id"], sec["principle"], Text.of(sec["title"]), Text.of(sec.get("description")), ())
         if sec["id"] in sections:
@@ -234,18 +236,17 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
             ipath = spath + ("items", i_idx)
             item = _item(raw, sec, checklist_id)
             if item.id in seen_items:
-                problems.append(doc.diagnostic("E301", f"item id {item.id!r} is used twice", ipath + ("id",)))
+                problems.append(doc.diagnostic("E301", Msg("library.duplicate_item", id=repr(item.id)), ipath + ("id",)))
                 continue
             for field in fields_used(item.applies_when):
                 if field not in FIELDS:
-                    problems.append(
-                        doc.diagnostic("E305", f"unknown field {field!r} in applies_when; known: {', '.join(FIELDS)}", ipath)
-                    )
+                    message = Msg("library.unknown_field_known", field=repr(field), known=", ".join(FIELDS))
+                    problems.append(doc.diagnostic("E305", message, ipath))
             add(item, section, ipath)
 
     for field in fields_used(data.get("applies_when")):
         if field not in FIELDS:
-            problems.append(doc.diagnostic("E305", f"unknown field {field!r} in applies_when", ("applies_when",)))
+            problems.append(doc.diagnostic("E305", Msg("library.unknown_field", field=repr(field)), ("applies_when",)))
 
     built = tuple(
         Section(e["meta"].id, e["meta"].principle, e["meta"].title, e["meta"].description, tuple(e["items"]))
@@ -307,7 +308,11 @@ def _select(source: Checklist, inc: dict, doc: Document, where: tuple, problems:
     ):
         for n, value in enumerate(wanted or ()):
             if value not in have:
-                problems.append(doc.diagnostic("E304", f"{source.id!r} has no {key[:-1]} {value!r}", where + (key, n)))
+                if key == "items":
+                    message = Msg("library.no_item", checklist=repr(source.id), id=repr(value))
+                else:
+                    message = Msg("library.no_section", checklist=repr(source.id), id=repr(value))
+                problems.append(doc.diagnostic("E304", message, where + (key, n)))
     picked = []
     for section in source.sections:
         for item in section.items:
@@ -320,5 +325,5 @@ def _select(source: Checklist, inc: dict, doc: Document, where: tuple, problems:
             ):
                 picked.append((section, item))
     if not picked:
-        problems.append(doc.diagnostic("W301", f"this include selects no item of {source.id!r}", where))
+        problems.append(doc.diagnostic("W301", Msg("library.empty_selection", checklist=repr(source.id)), where))
     return picked

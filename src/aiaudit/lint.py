@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .coverage import Coverage, coverage, named_frameworks, referenced_frameworks
 from .diagnostics import Diagnostic, DiagnosticError, exit_code_for
+from .i18n import Msg
 from .library import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path, clause_index, framework_of, frameworks
 from .loading import DEFAULT_MAX_BYTES, Document, load_file
 from .model import Checklist
@@ -62,21 +63,48 @@ def _references(checklist: Checklist, doc: Document, own: dict[str, tuple]) -> I
         if where is None:
             continue  # included items are linted in their own checklist
         if not item.refs:
-            yield doc.diagnostic("E307", f"item {item.id} refers to no framework clause", where + ("refs",))
+            yield doc.diagnostic("E307", Msg("lint.no_refs", item=item.id), where + ("refs",))
         for n, ref in enumerate(item.refs):
             if ref not in clauses:
-                yield doc.diagnostic("E306", f"item {item.id}: {_unresolved(ref)}", where + ("refs", n))
+                yield doc.diagnostic("E306", _unresolved(item.id, ref), where + ("refs", n))
 
 
-def _unresolved(ref: str) -> str:
+def _unresolved(item_id: str, ref: str) -> Msg:
     """Why a reference does not resolve, with the nearest clause id as a hint."""
     fw = framework_of(ref)
     if fw is None:
         prefixes = ", ".join(sorted(f.prefix for f in frameworks().values()))
-        return f"clause {ref!r} belongs to no framework of the catalog (known prefixes: {prefixes})"
+        return Msg("lint.unknown_prefix", item=item_id, ref=repr(ref), prefixes=prefixes)
     hint = difflib.get_close_matches(ref, [c.id for c in fw.clauses], n=1, cutoff=0.6)
-    tip = f"; did you mean {hint[0]!r}?" if hint else f"; see `aiaudit frameworks show {fw.id}`"
-    return f"clause {ref!r} is not in the {fw.short.en} catalog{tip}"
+    name = Bilingual(fw.short.en, fw.short.ko)
+    if hint:
+        return Msg("lint.unknown_clause_hint", item=item_id, ref=repr(ref), framework=name, hint=repr(hint[0]))
+    return Msg("lint.unknown_clause", item=item_id, ref=repr(ref), framework=name, id=fw.id)
+
+
+class Bilingual(str):
+    """A message argument that has its own English and Korean text, e.g. a framework's short name.
+
+    It is its English text as a ``str``; in a catalog text ``{name:ko}`` formats its Korean text
+    (``{name}`` the English), so ``"ko": "... {framework:ko} ..."`` names the framework in Korean.
+    """
+
+    ko: str
+
+    def __new__(cls, en: str, ko: str) -> Bilingual:
+        self = super().__new__(cls, en)
+        self.ko = ko or en
+        return self
+
+    def __format__(self, spec: str) -> str:
+        if spec == "ko":
+            return self.ko
+        if spec == "en":
+            return str(self)
+        return format(str(self), spec)
+
+    def __reduce__(self):  # messages travel to grading's worker processes
+        return (Bilingual, (str(self), self.ko))
 
 
 def _texts(checklist: Checklist, doc: Document, own: dict[str, tuple]) -> Iterator[Diagnostic]:
@@ -90,10 +118,10 @@ def _texts(checklist: Checklist, doc: Document, own: dict[str, tuple]) -> Iterat
     """
     data = doc.data
     for key in _TEXT_FIELDS_TOP:
-        yield from _text(doc, data.get(key), (key,), key)
+        yield from _text(doc, data.get(key), (key,), ("", key))
     for s, section in enumerate(data.get("sections", [])):
         for key in _TEXT_FIELDS_TOP:
-            yield from _text(doc, section.get(key), ("sections", s, key), f"section {section['id']} {key}")
+            yield from _text(doc, section.get(key), ("sections", s, key), ("section", section["id"], key))
     flagged: list[str] = []
     for item in checklist.items:
         where = own.get(item.id) if item.origin == checklist.id else None
@@ -104,38 +132,60 @@ def _texts(checklist: Checklist, doc: Document, own: dict[str, tuple]) -> Iterat
         if exempt:
             flagged.append(item.id)
         for key in _TEXT_FIELDS_ITEM:
-            yield from _text(doc, raw.get(key), where + (key,), f"item {item.id} {key}", exempt=exempt)
+            yield from _text(doc, raw.get(key), where + (key,), ("item", item.id, key), exempt=exempt)
     if flagged:
-        shown = ", ".join(flagged[:MAX_LISTED]) + (f" (+{len(flagged) - MAX_LISTED} more)" if len(flagged) > MAX_LISTED else "")
-        yield doc.diagnostic(
-            "W303",
-            f"{len(flagged)} item(s) tagged {NEEDS_TRANSLATION!r} still need a Korean translation: {shown}",
-            own[flagged[0]] + ("tags",),
-        )
+        shown = ", ".join(flagged[:MAX_LISTED])
+        args = {"count": len(flagged), "tag": repr(NEEDS_TRANSLATION), "items": shown}
+        if len(flagged) > MAX_LISTED:
+            message = Msg("lint.needs_translation_more", **args, more=len(flagged) - MAX_LISTED)
+        else:
+            message = Msg("lint.needs_translation", **args)
+        yield doc.diagnostic("W303", message, own[flagged[0]] + ("tags",))
 
 
-def _text(doc: Document, value: object, path: tuple, label: str, exempt: bool = False) -> Iterator[Diagnostic]:
+def _text(doc: Document, value: object, path: tuple, label: tuple, exempt: bool = False) -> Iterator[Diagnostic]:
+    """E309/E310 for one bilingual text; ``label`` says whose text it is: ``("", name)``,
+    ``("section", id, field)`` or ``("item", id, field)``."""
     if not isinstance(value, dict):
         return
     for lang in ("en", "ko"):
         text = value.get(lang)
         if isinstance(text, str) and text and not text.strip():
-            yield doc.diagnostic("E309", f"{label}: the {_LANG_NAME[lang]} text is blank", path + (lang,))
+            yield doc.diagnostic("E309", _text_message("blank_" + lang, label), path + (lang,))
     en, ko = value.get("en"), value.get("ko")
     if not (isinstance(en, str) and isinstance(ko, str)) or exempt:
         return
     if untranslated_ko(en, ko):
-        yield doc.diagnostic(
-            "E310",
-            f"{label}: the Korean text has no Hangul and reads as English; translate it "
-            f"(or tag the item {NEEDS_TRANSLATION!r} until it is translated)",
-            path + ("ko",),
-        )
+        yield doc.diagnostic("E310", _text_message("untranslated_ko", label), path + ("ko",))
     elif wrong_language_en(en):
-        yield doc.diagnostic("E310", f"{label}: the English text is mostly Korean; write it in English", path + ("en",))
+        yield doc.diagnostic("E310", _text_message("korean_en", label), path + ("en",))
 
 
-_LANG_NAME = {"en": "English", "ko": "Korean"}
+def _text_message(problem: str, label: tuple) -> Msg:
+    """The E309/E310 message for ``problem`` about the text ``label`` names (see :func:`_text`)."""
+    owner, *rest = label
+    if owner:
+        args = {"id": rest[0], "field": rest[1]}
+        return _TEXT_MESSAGES[problem, owner](**args)
+    return _TEXT_MESSAGES[problem, ""](label=rest[0])
+
+
+_TAG = repr(NEEDS_TRANSLATION)
+#: (problem, owner) → message; one catalog entry each so that the Korean reads naturally.
+_TEXT_MESSAGES = {
+    ("blank_en", ""): lambda **a: Msg("lint.blank_en", **a),
+    ("blank_en", "section"): lambda **a: Msg("lint.blank_en_section", **a),
+    ("blank_en", "item"): lambda **a: Msg("lint.blank_en_item", **a),
+    ("blank_ko", ""): lambda **a: Msg("lint.blank_ko", **a),
+    ("blank_ko", "section"): lambda **a: Msg("lint.blank_ko_section", **a),
+    ("blank_ko", "item"): lambda **a: Msg("lint.blank_ko_item", **a),
+    ("untranslated_ko", ""): lambda **a: Msg("lint.untranslated_ko", **a, tag=_TAG),
+    ("untranslated_ko", "section"): lambda **a: Msg("lint.untranslated_ko_section", **a, tag=_TAG),
+    ("untranslated_ko", "item"): lambda **a: Msg("lint.untranslated_ko_item", **a, tag=_TAG),
+    ("korean_en", ""): lambda **a: Msg("lint.korean_en", **a),
+    ("korean_en", "section"): lambda **a: Msg("lint.korean_en_section", **a),
+    ("korean_en", "item"): lambda **a: Msg("lint.korean_en_item", **a),
+}
 
 
 def untranslated_ko(en: str, ko: str) -> bool:
@@ -165,13 +215,20 @@ def _coverage(checklist: Checklist, doc: Document) -> Iterator[Diagnostic]:
         if not cov.gaps:
             continue
         ids = [c.id for c in cov.gaps]
-        listed = ", ".join(ids[:MAX_LISTED]) + (f" (+{len(ids) - MAX_LISTED} more)" if len(ids) > MAX_LISTED else "")
-        yield doc.diagnostic(
-            "W302",
-            f"{len(ids)} of {cov.total} {cov.framework.short.en} clauses are covered by no item: {listed}; "
-            f"see `aiaudit checklists coverage {target} --framework {cov.framework.id}`",
-            ("id",),
-        )
+        fw = cov.framework
+        args = {
+            "count": len(ids),
+            "total": cov.total,
+            "framework": Bilingual(fw.short.en, fw.short.ko),
+            "clauses": ", ".join(ids[:MAX_LISTED]),
+            "checklist": target,
+            "id": fw.id,
+        }
+        if len(ids) > MAX_LISTED:
+            message = Msg("lint.uncovered_more", **args, more=len(ids) - MAX_LISTED)
+        else:
+            message = Msg("lint.uncovered", **args)
+        yield doc.diagnostic("W302", message, ("id",))
 
 
 def _command_arg(checklist: Checklist, doc: Document) -> str:
@@ -227,16 +284,16 @@ def lint_framework(doc: Document) -> list[Diagnostic]:
                 continue
             where = (key, n, "id")
             if not entry_id.startswith(prefix):
-                out.append(doc.diagnostic("E311", f"{entry_id} does not start with the framework prefix {prefix!r}", where))
+                out.append(doc.diagnostic("E311", Msg("lint.clause_prefix", id=entry_id, prefix=repr(prefix)), where))
             if entry_id in seen:
                 first = doc.position(seen[entry_id])[0]
-                out.append(doc.diagnostic("E312", f"id {entry_id!r} is used twice (first at line {first})", where))
+                out.append(doc.diagnostic("E312", Msg("lint.duplicate_id", id=repr(entry_id), line=first), where))
             else:
                 seen[entry_id] = where
             for text_key in ("title", "summary", "note"):
-                out.extend(_text(doc, entry.get(text_key), (key, n, text_key), f"{entry_id} {text_key}"))
+                out.extend(_text(doc, entry.get(text_key), (key, n, text_key), ("", f"{entry_id} {text_key}")))
     for key in ("title", "short", "description"):
-        out.extend(_text(doc, data.get(key), (key,), key))
+        out.extend(_text(doc, data.get(key), (key,), ("", key)))
     return out
 
 
@@ -294,10 +351,8 @@ def lint_source(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> LintResult:
     except DiagnosticError as exc:
         diagnostics = exc.diagnostics
         if not Path(source).exists() and looks_like_id(source):
-            known = ", ".join(builtin_checklist_ids()) or "none"
-            diagnostics = [
-                Diagnostic(name, 1, 1, "E001", f"no such file, and no built-in checklist of that id (built-ins: {known})")
-            ]
+            known = ", ".join(builtin_checklist_ids()) or "-"
+            diagnostics = [Diagnostic(name, 1, 1, "E001", Msg("lint.no_checklist", known=known))]
         return LintResult(source, name, None, tuple(diagnostics))
     checklist, problems = checklist_from_document(doc)
     if checklist is not None:

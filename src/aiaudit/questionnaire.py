@@ -279,7 +279,7 @@ class _FillSession:
         try:
             self.editor.answer(inp)
         except AiauditError as exc:
-            click.echo(t("fill.not_saved", self.lang, reason=exc.format()), err=True)
+            click.echo(t("fill.not_saved", self.lang, reason=exc.format(self.lang)), err=True)
             return False
         self.saved.append(result.item.id)
         self.skipped.discard(result.item.id)

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import AiauditError, Diagnostic, DiagnosticError
+from .i18n import Msg, current_lang, localize, t
 from .loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 from .saving import atomic_write
 
@@ -57,6 +58,13 @@ class Change:
 class RoundTripError(AiauditError):
     """The edit could not be made without changing the file in an unexpected way; nothing was written."""
 
+    def format(self, lang: str | None = None) -> str:
+        """The message in ``lang``, a message quoted in it (the reloaded file's problem) too."""
+        if not isinstance(self.message, Msg):
+            return super().format(lang)
+        args = {k: localize(v, lang) for k, v in self.message.args.items()}
+        return t(self.message.key, lang or current_lang(), **args)
+
 
 # --- public API ---------------------------------------------------------------------------------
 
@@ -76,7 +84,7 @@ def apply(
     try:
         tree = engine.load(text)
     except Exception as exc:  # ruamel's errors carry no stable type we can rely on
-        raise RoundTripError(f"{name}: cannot be edited while keeping its comments: {exc}") from None
+        raise RoundTripError(Msg("fill.error.edit_unparsable", name=name, error=str(exc))) from None
     for change in changes:
         _set_path(tree, change.path, change.value)
     out = io.StringIO()
@@ -88,13 +96,13 @@ def apply(
     try:
         new = load_bytes(new_raw, name, max_bytes)
     except DiagnosticError as exc:
-        raise RoundTripError(f"{name}: the edit would not reload ({exc.diagnostics[0].message}); nothing was written") from None
+        raise RoundTripError(Msg("fill.error.edit_not_reloadable", name=name, problem=exc.diagnostics[0].message)) from None
     expected = copy.deepcopy(old.data)
     for change in changes:
         _set_plain(expected, change.path, change.value)
     where = _first_difference(expected, new.data, ())
     if where is not None:
-        raise RoundTripError(f"{name}: the edit would change {where} unexpectedly; nothing was written")
+        raise RoundTripError(Msg("fill.error.edit_moved", name=name, where=where))
     if check is not None:
         check(new)
     return new_raw, new

@@ -10,7 +10,7 @@ from typing import Any
 
 from .applicability import applies
 from .diagnostics import UsageError
-from .i18n import t
+from .i18n import Msg, t
 from .library import load_checklist
 from .model import Checklist, merge_sections
 from .saving import atomic_write
@@ -106,7 +106,7 @@ def init_audit(
 ) -> tuple[int, int]:
     """Write a new audit file; refuse to overwrite unless ``force``. Returns (items listed, items skipped)."""
     if output.exists() and not force:
-        raise UsageError(t("init.exists", lang, path=str(output)))
+        raise UsageError(Msg("init.exists", path=str(output)))
     checklists = [load_checklist(cid) for cid in checklist_ids]
     text, listed, skipped = render_audit(checklists, profile, lang, base=output.parent)
     atomic_write(output, text)

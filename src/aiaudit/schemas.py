@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from .diagnostics import Diagnostic
+from .i18n import Msg
 from .loading import Document
 
 #: Kinds with a schema; ``common`` only holds shared definitions.
@@ -97,27 +98,13 @@ def validator(kind: str):
 
 
 _TYPE_NAMES = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
-_VALUE_KEYWORDS = {
-    "enum",
-    "const",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "format",
-    "minProperties",
-    "maxProperties",
-}
 
 
 def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
+    return _clip(repr(value), limit)
+
+
+def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -146,35 +133,126 @@ def _convert(doc: Document, error) -> list[Diagnostic]:
 
             return _convert(doc, best_match(deep))
     if keyword == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        got = _TYPE_NAMES.get(type(error.instance), type(error.instance).__name__)
-        return [doc.diagnostic("E201", f"expected {expected}, got {got} {_short(error.instance, 40)}", path)]
+        return [doc.diagnostic("E201", _type_message(error.validator_value, error.instance), path)]
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
         out = []
         for key in error.instance:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
-                tip = f"; did you mean {hint[0]!r}?" if hint else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-                out.append(doc.diagnostic("E202", f"unknown key {key!r}{tip}", path + (key,), key=True))
+                if hint:
+                    message = Msg("schema.unknown_key_hint", key=repr(key), hint=repr(hint[0]))
+                elif allowed:
+                    message = Msg("schema.unknown_key_allowed", key=repr(key), allowed=", ".join(allowed))
+                else:
+                    message = Msg("schema.unknown_key", key=repr(key))
+                out.append(doc.diagnostic("E202", message, path + (key,), key=True))
         return out
     if keyword == "required":
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
-        return [doc.diagnostic("E203", f"missing required key {k!r}", path) for k in missing] or [
-            doc.diagnostic("E203", error.message, path)
+        return [doc.diagnostic("E203", Msg("schema.missing_key", key=repr(k)), path) for k in missing] or [
+            doc.diagnostic("E203", Msg("schema.other", error=_clip(error.message, 200)), path)
         ]
     if keyword == "enum":
         choices = ", ".join(map(str, error.validator_value))
-        return [doc.diagnostic("E204", f"{_short(error.instance)} is not one of: {choices}", path)]
+        return [doc.diagnostic("E204", Msg("schema.enum", value=_short(error.instance), choices=choices), path)]
     if keyword == "const":
-        return [doc.diagnostic("E204", f"expected {error.validator_value!r}, got {_short(error.instance)}", path)]
+        message = Msg("schema.const", expected=repr(error.validator_value), value=_short(error.instance))
+        return [doc.diagnostic("E204", message, path)]
     if keyword == "pattern":
-        return [doc.diagnostic("E204", f"{_short(error.instance)} does not match the pattern {error.validator_value}", path)]
+        message = Msg("schema.pattern", value=_short(error.instance), pattern=error.validator_value)
+        return [doc.diagnostic("E204", message, path)]
     if keyword == "propertyNames":
-        return [
-            doc.diagnostic("E204", f"key {_short(error.instance)} is not a valid id here", path + (error.instance,), key=True)
-        ]
-    if keyword in _VALUE_KEYWORDS:
-        return [doc.diagnostic("E204", _short(error.message, 200), path)]
-    return [doc.diagnostic("E205", _short(error.message, 200), path)]
+        message = Msg("schema.key_name", key=_short(error.instance))
+        return [doc.diagnostic("E204", message, path + (error.instance,), key=True)]
+    if keyword in ("oneOf", "anyOf"):
+        return [doc.diagnostic("E205", _alternatives_message(error), path)]
+    value_message = _value_message(keyword, error.validator_value, error.instance)
+    if value_message is not None:
+        return [doc.diagnostic("E204", value_message, path)]
+    return [doc.diagnostic("E205", Msg("schema.other", error=_clip(error.message, 200)), path)]
+
+
+def _type_message(expected: object, instance: object) -> Msg:
+    """E201: the expected type(s) and the value found, named in YAML terms."""
+    got = _TYPE_NAMES.get(type(instance), type(instance).__name__)
+    value = _short(instance, 40)
+    if isinstance(expected, list) and len(expected) == 1:
+        expected = expected[0]
+    if isinstance(expected, list):
+        return Msg("schema.type_any", types=", ".join(expected), got=got, value=value)
+    make = _TYPE_MSGS.get(str(expected))
+    if make is None:  # pragma: no cover - every JSON Schema type is in the table
+        return Msg("schema.type_any", types=str(expected), got=got, value=value)
+    return make(got, value)
+
+
+#: One catalog entry per expected type, so that the Korean text names the type in Korean.
+_TYPE_MSGS = {
+    "string": lambda got, value: Msg("schema.type_string", got=got, value=value),
+    "integer": lambda got, value: Msg("schema.type_integer", got=got, value=value),
+    "number": lambda got, value: Msg("schema.type_number", got=got, value=value),
+    "boolean": lambda got, value: Msg("schema.type_boolean", got=got, value=value),
+    "array": lambda got, value: Msg("schema.type_array", got=got, value=value),
+    "object": lambda got, value: Msg("schema.type_object", got=got, value=value),
+    "null": lambda got, value: Msg("schema.type_null", got=got, value=value),
+}
+
+
+def _alternatives_message(error) -> Msg:
+    """E205 for oneOf/anyOf whose alternatives only differ by a required key: name the keys."""
+    alternatives = error.validator_value if isinstance(error.validator_value, list) else []
+    keys = [k for alt in alternatives if isinstance(alt, dict) and set(alt) == {"required"} for k in alt["required"]]
+    if keys and len(keys) == len(alternatives):
+        names = ", ".join(keys)
+        if error.context:  # no alternative matched
+            return Msg("schema.needs_one_of", keys=names)
+        return Msg("schema.only_one_of", keys=names)  # several matched (oneOf)
+    if error.context or error.validator == "anyOf":
+        return Msg("schema.no_alternative", value=_short(error.instance))
+    return Msg("schema.several_alternatives", value=_short(error.instance))
+
+
+def _value_message(keyword: str, limit: object, instance: object) -> Msg | None:
+    """E204 for range, length and size keywords, in our words rather than the validator's."""
+    value = _short(instance)
+    size = len(instance) if isinstance(instance, (str, list, dict)) else 0
+    if keyword in ("minLength", "minItems", "minProperties") and limit == 1 and size == 0:
+        return Msg("schema.empty")
+    if keyword == "minLength":
+        return Msg("schema.min_length", value=value, limit=limit)
+    if keyword == "maxLength":
+        return Msg("schema.max_length", value=value, limit=limit, length=size)
+    if keyword == "minimum":
+        return Msg("schema.minimum", value=value, limit=limit)
+    if keyword == "maximum":
+        return Msg("schema.maximum", value=value, limit=limit)
+    if keyword == "exclusiveMinimum":
+        return Msg("schema.exclusive_minimum", value=value, limit=limit)
+    if keyword == "exclusiveMaximum":
+        return Msg("schema.exclusive_maximum", value=value, limit=limit)
+    if keyword == "minItems":
+        return Msg("schema.min_items", count=size, limit=limit)
+    if keyword == "maxItems":
+        return Msg("schema.max_items", count=size, limit=limit)
+    if keyword == "minProperties":
+        return Msg("schema.min_properties", count=size, limit=limit)
+    if keyword == "maxProperties":
+        return Msg("schema.max_properties", count=size, limit=limit)
+    if keyword == "uniqueItems":
+        return Msg("schema.unique_items", duplicates=", ".join(_duplicates(instance)))
+    if keyword == "format":
+        return Msg("schema.format", value=value, format=str(limit))
+    return None
+
+
+def _duplicates(values: object) -> list[str]:
+    """The values a list holds more than once, each shown once."""
+    seen: list[object] = []
+    out: list[str] = []
+    for value in values if isinstance(values, list) else ():
+        shown = _short(value, 40)
+        if value in seen and shown not in out:
+            out.append(shown)
+        seen.append(value)
+    return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .i18n import Msg
 from .loading import DEFAULT_MAX_BYTES, Document, load_file
 from .schemas import available_kinds, schema_diagnostics
 
@@ -47,9 +48,11 @@ def validate_file(path: str | Path, options: Options = Options()) -> FileResult:
     kind = doc.data.get("kind")
     if not isinstance(kind, str) or kind not in CHECKS or kind not in available_kinds():
         known = ", ".join(k for k in CHECKS if k in available_kinds())
-        where = ("kind",) if "kind" in doc.data else ()
-        what = f"unknown kind {kind!r}" if "kind" in doc.data else "missing top-level `kind:`"
-        return FileResult(name, None, (doc.diagnostic("E107", f"{what}; expected one of: {known}", where),))
+        if "kind" in doc.data:
+            problem = doc.diagnostic("E107", Msg("schema.unknown_kind", kind=repr(kind), known=known), ("kind",))
+        else:
+            problem = doc.diagnostic("E107", Msg("schema.missing_kind", known=known))
+        return FileResult(name, None, (problem,))
     module, func = CHECKS[kind].split(":")
     check = getattr(importlib.import_module(module), func)
     return FileResult(name, kind, tuple(sorted(set(check(doc, options)))))

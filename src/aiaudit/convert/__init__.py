@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import AiauditError, Diagnostic, UsageError, has_errors
-from ..i18n import t
+from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, load_bytes
 from ..model import Checklist
 from ..saving import atomic_write
@@ -53,12 +53,12 @@ def convert_file(
 ) -> Converted:
     """Convert ``source`` from format ``fmt``; raise a one-line error for bad options or input."""
     if fmt not in CONVERTERS:
-        raise UsageError(f"unknown source format {fmt!r}; choose from: {', '.join(CONVERTERS)}")
+        raise UsageError(Msg("convert.unknown_format", format=repr(fmt), choices=", ".join(CONVERTERS)))
     if not _ID.match(checklist_id):
-        raise UsageError(f"checklist id {checklist_id!r} must be lowercase letters, digits and dashes (at most 64)")
+        raise UsageError(Msg("convert.bad_id", id=repr(checklist_id)))
     prefix = prefix.upper()
     if not _PREFIX.match(prefix):
-        raise UsageError(f"item id prefix {prefix!r} must be an uppercase letter then letters or digits (at most 16)")
+        raise UsageError(Msg("convert.bad_prefix", prefix=repr(prefix)))
     module, func = CONVERTERS[fmt].split(":")
     data = getattr(importlib.import_module(module), func)(source, checklist_id, prefix, max_bytes)
     header = [t("library.convert.header", lang_, source=Path(source).name) for lang_ in ("en", "ko")]
@@ -72,11 +72,11 @@ def write_converted(converted: Converted, output: str, force: bool = False, lang
     if path.exists() and not force:
         raise UsageError(t("library.convert.exists", lang, path=output))
     if path.is_dir():
-        raise UsageError(f"{output} is a directory")
+        raise UsageError(Msg("convert.is_directory", path=output))
     try:
         atomic_write(path, converted.text)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UsageError(Msg("convert.cannot_write", path=output, error=str(exc.strerror or exc))) from None
 
 
 def _verify(text: str, source: str) -> Converted:
@@ -90,7 +90,7 @@ def _verify(text: str, source: str) -> Converted:
         problems = problems + lint_checklist(checklist, doc)
     if checklist is None or has_errors(problems):
         first = next(d for d in sorted(problems) if d.severity == "error")
-        raise AiauditError(f"the converted checklist does not validate (please report this): {first.format()}")
+        raise AiauditError(Msg("convert.invalid_result", problem=first.format()))
     untranslated = sum(NEEDS_TRANSLATION in i.tags for i in checklist.items)
     return Converted(text, checklist, tuple(sorted(set(problems))), untranslated)
 

@@ -31,7 +31,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ..diagnostics import AiauditError, DiagnosticError
-from ..i18n import t
+from ..i18n import Msg, t
 from ..library import clause_index
 from ..lint import NEEDS_TRANSLATION
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
@@ -182,7 +182,7 @@ def _line_mapping(
         if refs:
             break
     else:
-        raise AiauditError("the frameworks catalog lacks every clause the deon mapping uses (HLEG, NIST, OECD, ISO42001)")
+        raise AiauditError(Msg("convert.catalog_incomplete"))
     return principle, refs
 
 

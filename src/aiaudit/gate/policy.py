@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
+from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
 from ..model import Text
 from ..schemas import schema_diagnostics
@@ -46,7 +47,7 @@ def preset_names() -> list[str]:
 def preset_text(name: str) -> str:
     """The YAML text of a built-in preset; :class:`UsageError` if there is none of that name."""
     if name not in preset_names():
-        raise UsageError(f"no built-in policy preset {name!r}; available: {', '.join(preset_names())}")
+        raise UsageError(Msg("gate.error.no_preset", name=name, available=", ".join(preset_names())))
     return _preset_folder().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
@@ -122,22 +123,22 @@ def check_document(doc: Document, options: object = None) -> list[Diagnostic]:
     This is ``validation.CHECKS["policy"]``; ``options`` is unused.
     """
     if doc.data.get("kind") != "policy":
-        return [doc.diagnostic("E107", "not a policy (expected `kind: policy`)", ("kind",))]
+        return [doc.diagnostic("E107", Msg("gate.diag.not_policy"), ("kind",))]
     problems = schema_diagnostics(doc, "policy")
     if has_errors(problems):
         return problems
     data = doc.data
     if "rules" not in data and "extends" not in data:
-        problems.append(doc.diagnostic("E203", "missing required key 'rules' (or 'extends' naming a preset)", ()))
+        problems.append(doc.diagnostic("E203", Msg("gate.diag.no_rules"), ()))
     elif "extends" not in data and not data["rules"]:
-        problems.append(doc.diagnostic("E204", "the policy has no rules, so every audit would pass", ("rules",)))
+        problems.append(doc.diagnostic("E204", Msg("gate.diag.empty_rules"), ("rules",)))
     if "extends" in data:
         name = data["extends"]
         if name not in preset_names():
-            message = f"no built-in policy preset {name!r} to extend; available: {', '.join(preset_names())}"
+            message = Msg("gate.diag.unknown_extends", name=name, available=", ".join(preset_names()))
             problems.append(doc.diagnostic("E501", message, ("extends",)))
         elif doc.name.startswith(PRESET_PREFIX):
-            problems.append(doc.diagnostic("E501", "a built-in preset cannot extend another preset", ("extends",)))
+            problems.append(doc.diagnostic("E501", Msg("gate.diag.preset_extends"), ("extends",)))
     problems.extend(_reference_problems(doc))
     problems.extend(_waiver_problems(doc, data.get("waivers", []), ()))
     return sorted(set(problems))
@@ -156,17 +157,17 @@ def _reference_problems(doc: Document) -> list[Diagnostic]:
     for fw_id in rules.get("min_score", {}).get("frameworks", {}):
         if fw_id not in catalog:
             where = ("rules", "min_score", "frameworks", fw_id)
-            out.append(doc.diagnostic("E501", f"unknown framework {fw_id!r}; known: {known}", where, key=True))
+            out.append(doc.diagnostic("E501", Msg("gate.diag.unknown_framework", id=fw_id, known=known), where, key=True))
     for n, entry in enumerate(rules.get("cover_frameworks", [])):
         entry = {"framework": entry} if isinstance(entry, str) else entry
         where = ("rules", "cover_frameworks", n)
         fw = catalog.get(entry["framework"])
         if fw is None:
-            out.append(doc.diagnostic("E501", f"unknown framework {entry['framework']!r}; known: {known}", where))
+            out.append(doc.diagnostic("E501", Msg("gate.diag.unknown_framework", id=entry["framework"], known=known), where))
             continue
         for m, pattern in enumerate(entry.get("clauses", [])):
             if not any(fnmatch.fnmatchcase(c.id, pattern) for c in fw.clauses):
-                message = f"{pattern!r} matches no clause of {fw.id!r} (clause ids start with {fw.prefix}-)"
+                message = Msg("gate.diag.no_clause_match", pattern=pattern, framework=fw.id, prefix=fw.prefix)
                 out.append(doc.diagnostic("E501", message, where + ("clauses", m)))
     return out
 
@@ -176,10 +177,10 @@ def _waiver_problems(doc: Document, waivers: list, seen_from: tuple[str, ...]) -
     seen = set(seen_from)
     for n, waiver in enumerate(waivers):
         if _date(waiver["expires"]) is None:
-            message = f"expires {waiver['expires']!r} is not a real date (YYYY-MM-DD)"
+            message = Msg("gate.diag.bad_expiry", value=waiver["expires"])
             out.append(doc.diagnostic("E204", message, ("waivers", n, "expires")))
         if waiver["item"] in seen:
-            message = f"a second waiver for {waiver['item']}; keep one per item"
+            message = Msg("gate.diag.duplicate_waiver", item=waiver["item"])
             out.append(doc.diagnostic("E204", message, ("waivers", n, "item")))
         seen.add(waiver["item"])
     return out
@@ -213,7 +214,7 @@ def load_policy(spec: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Policy:
             doc = _preset_document(spec[len(PRESET_PREFIX) :])
         else:
             if Path(spec).is_dir():
-                raise UsageError(f"{spec}: is a directory; --policy takes a policy file or preset:NAME")
+                raise UsageError(Msg("gate.error.policy_is_dir", spec=spec))
             doc = load_file(spec, max_bytes=max_bytes)
     except DiagnosticError as exc:
         raise unusable(exc.diagnostics) from None
@@ -290,8 +291,8 @@ def item_problems(policy: Policy, known_items: set[str]) -> list[Diagnostic]:
     out = []
     for item_id, where in policy.must_meet_items:
         if item_id not in known_items:
-            out.append(Diagnostic(*where, "E501", f"must_meet names item {item_id!r}, which no checklist of the audit has"))
+            out.append(Diagnostic(*where, "E501", Msg("gate.diag.must_meet_unknown_item", item=item_id)))
     for waiver in policy.waivers:
         if waiver.item not in known_items:
-            out.append(Diagnostic(*waiver.where, "E501", f"waiver for item {waiver.item!r}, which no checklist of the audit has"))
+            out.append(Diagnostic(*waiver.where, "E501", Msg("gate.diag.waiver_unknown_item", item=waiver.item)))
     return out

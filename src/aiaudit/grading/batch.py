@@ -29,6 +29,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError, UsageError
+from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from .criteria import Lost, days_late, late_penalty, measure, note_length, points_for
 from .overrides import Overrides, TeamOverrides
@@ -141,16 +142,16 @@ def discover(root: str | Path, exclude: Path | None = None) -> tuple[list[Submis
     """The submissions in ``root`` (sorted by team) and the entries ignored, with the reason."""
     root_path = Path(root)
     if not root_path.is_dir():
-        raise UsageError(f"{root}: not a folder of submissions")
+        raise UsageError(Msg("grading.error.not_a_folder", root=str(root)))
     excluded = exclude.resolve() if exclude is not None else None
     subs: list[Submission] = []
-    ignored: list[str] = []
+    ignored: list[str] = []  # Msg texts: the entry and why it was ignored
     teams: set[str] = set()
     slugs: set[str] = set()
     try:
         entries = sorted(os.scandir(root_path), key=lambda e: e.name)
     except OSError as exc:
-        raise UsageError(f"{root}: cannot list the folder: {exc.strerror or exc}") from None
+        raise UsageError(Msg("grading.error.cannot_list", root=str(root), reason=str(exc.strerror or exc))) from None
     for entry in entries:
         name = entry.name
         if name.startswith((".", "~$", "__")):
@@ -159,14 +160,14 @@ def discover(root: str | Path, exclude: Path | None = None) -> tuple[list[Submis
         if excluded is not None and path.resolve() == excluded:
             continue
         if entry.is_symlink():
-            ignored.append(f"{name}: symbolic link (not followed)")
+            ignored.append(Msg("grading.ignored.symlink", name=name))
             continue
         if entry.is_dir():
             team, is_dir = name, True
         elif entry.is_file() and Path(name).suffix.lower() in YAML_SUFFIXES:
             team, is_dir = Path(name).stem, False
         else:
-            ignored.append(f"{name}: not a folder or a YAML file")
+            ignored.append(Msg("grading.ignored.not_submission", name=name))
             continue
         if team in teams:
             team = name
@@ -241,18 +242,14 @@ def _find_audit(folder: Path, max_bytes: int) -> tuple[Document | None, list[Dia
                 audits.append(doc)
             elif doc.data.get("kind") not in OTHER_KINDS:
                 # Not recognisably anything else: it may be a damaged audit, so say why it was not used.
-                unreadable.append(doc.diagnostic("E107", "not an audit (expected `kind: audit`)", ("kind",)))
+                unreadable.append(doc.diagnostic("E107", Msg("grading.diag.not_audit"), ("kind",)))
         if len(audits) == 1:
             return audits[0], []
         if len(audits) > 1:
             names = ", ".join(str(Path(d.name).relative_to(folder)) for d in audits)
-            return None, [Diagnostic(str(folder), 1, 1, "E602", f"several audit files: {names}; keep one")]
-    what = (
-        "no audit file (a YAML file with `kind: audit`)"
-        if not seen_yaml
-        else "no usable audit file (a YAML file with `kind: audit`)"
-    )
-    return None, sorted(set(unreadable)) + [Diagnostic(str(folder), 1, 1, "E601", f"{what} in this folder")]
+            return None, [Diagnostic(str(folder), 1, 1, "E602", Msg("grading.diag.several_audits", names=names))]
+    missing = Msg("grading.diag.no_usable_audit") if seen_yaml else Msg("grading.diag.no_audit")
+    return None, sorted(set(unreadable)) + [Diagnostic(str(folder), 1, 1, "E601", missing)]
 
 
 # --- grading one submission -----------------------------------------------------------------------
@@ -263,7 +260,7 @@ def grade_submission(sub: Submission, config: Config) -> TeamGrade:
     try:
         grade, ev = _grade(sub, config)
     except Exception as exc:  # a bug or an unexpected input: this team is listed, the class goes on
-        diag = Diagnostic(sub.path, 1, 1, "E603", f"grading failed: {type(exc).__name__}: {exc}")
+        diag = Diagnostic(sub.path, 1, 1, "E603", Msg("grading.diag.failed", error=f"{type(exc).__name__}: {exc}"))
         grade, ev = _invalid(sub, [diag], config, ""), None
     from .outputs import write_feedback
 
@@ -271,7 +268,7 @@ def grade_submission(sub: Submission, config: Config) -> TeamGrade:
     try:
         return write_feedback(grade, ev, config)
     except Exception as exc:
-        diag = Diagnostic(sub.path, 1, 1, "E603", f"writing the feedback failed: {type(exc).__name__}: {exc}")
+        diag = Diagnostic(sub.path, 1, 1, "E603", Msg("grading.diag.feedback_failed", error=f"{type(exc).__name__}: {exc}"))
         return _replace(grade, diagnostics=grade.diagnostics + (diag,), flags=grade.flags + ("feedback-failed",))
 
 
@@ -315,8 +312,7 @@ def _grade(sub: Submission, config: Config):
     missing = [c for c in config.rubric.checklists if c not in {cl.id for cl in audit.checklists}]
     if missing:
         problems = list(problems) + [
-            doc.diagnostic("E604", f"the rubric requires checklist {c!r}; this audit does not use it", ("checklists",))
-            for c in missing
+            doc.diagnostic("E604", Msg("grading.diag.missing_checklist", id=c), ("checklists",)) for c in missing
         ]
         return _invalid(sub, problems, config, doc.name, members, audit.system_name), None
     from ..evaluation import evaluate
@@ -442,7 +438,7 @@ def _submitted(audit, doc: Document, over: TeamOverrides, config: Config):
             return parse_time(str(audit.submitted_at), tz), "audit", None
         except ValueError:
             problem = doc.diagnostic(
-                "E204", f"submitted_at {audit.submitted_at!r} is not an ISO 8601 date-time; it was ignored", ("submitted_at",)
+                "E204", Msg("grading.diag.submitted_at_ignored", value=audit.submitted_at), ("submitted_at",)
             )
     if config.submitted_from == "mtime":
         stamp = _dt.datetime.fromtimestamp(int(os.stat(doc.name).st_mtime), _dt.timezone.utc)
@@ -543,22 +539,22 @@ def run(
 
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out}: exists and is not a folder")
+        raise UsageError(Msg("grading.error.output_not_folder", out=str(out)))
     subs, ignored = discover(root, exclude=out_dir if out_dir.exists() else None)
     if not subs:
-        raise UsageError(f"{root}: no submissions found (expected one folder or audit YAML file per team)")
+        raise UsageError(Msg("grading.error.no_submissions", root=str(root)))
     overrides = overrides or Overrides()
     warnings = overrides.unknown_teams([s.team for s in subs])
     try:
         (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+        raise UsageError(Msg("grading.error.cannot_create_output", out=str(out), reason=str(exc.strerror or exc))) from None
     config = Config(rubric, overrides, str(out_dir), lang, pdf, submitted_from, max_bytes)
     if on_start:
         on_start(len(subs))
     grades = _grade_all(subs, config, jobs, on_result)
     skipped = [g for g in grades if g.status == "skipped"]
-    ignored += [f"{g.submission}: a YAML file that is not an audit" for g in skipped]
+    ignored += [Msg("grading.ignored.not_audit", name=g.submission) for g in skipped]
     grades = [g for g in grades if g.status != "skipped"]
     order = [g.team for g in grades]
     notes = {g.team: g.notes for g in grades if g.status == "ok"}
@@ -600,7 +596,9 @@ def _grade_all(subs: list[Submission], config: Config, jobs: int | None, on_resu
                 try:
                     results[n] = future.result()
                 except Exception as exc:  # a worker died (e.g. out of memory): this team is listed, the class goes on
-                    diag = Diagnostic(subs[n].path, 1, 1, "E603", f"grading failed: {type(exc).__name__}: {exc}")
+                    diag = Diagnostic(
+                        subs[n].path, 1, 1, "E603", Msg("grading.diag.failed", error=f"{type(exc).__name__}: {exc}")
+                    )
                     results[n] = _invalid(subs[n], [diag], config, "")
                 if on_result:
                     on_result(results[n])

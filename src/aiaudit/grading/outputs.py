@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__
-from ..i18n import messages, t
+from ..i18n import Msg, localize, messages, t
 from ..saving import atomic_write
 from .batch import ClassResult, Config, CriterionGrade, TeamGrade
 from .criteria import Lost
@@ -186,7 +186,7 @@ def overview_context(result: ClassResult, lang: str) -> dict:
         "broken": [g for g in grades if g.broken],
         "problem_grades": [g for g in graded if g.errors],
         "pairs": result.pairs,
-        "ignored": result.ignored,
+        "ignored": [localize(entry, lang) for entry in result.ignored],
         "warnings": result.warnings,
         "counts": {
             "submissions": len(grades),
@@ -323,8 +323,7 @@ def write_feedback(grade: TeamGrade, ev, config: Config) -> TeamGrade:
         except Exception as exc:  # the HTML is there; say why the PDF is not
             from ..diagnostics import Diagnostic
 
-            diag = Diagnostic(
-                grade.audit_file or grade.submission, 1, 1, "E603", f"PDF feedback failed: {type(exc).__name__}: {exc}"
-            )
+            message = Msg("grading.diag.pdf_failed", error=f"{type(exc).__name__}: {exc}")
+            diag = Diagnostic(grade.audit_file or grade.submission, 1, 1, "E603", message)
             grade = dataclasses.replace(grade, diagnostics=grade.diagnostics + (diag,), flags=grade.flags + ("pdf-failed",))
     return grade

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
 from .rubric import Rubric, parse_time
 
@@ -65,9 +66,12 @@ class Overrides:
         out = []
         for name in sorted(set(self.teams) - have):
             hint = difflib.get_close_matches(name, teams, n=1)
-            tip = f"; did you mean {hint[0]!r}?" if hint else ""
+            if hint:
+                message = Msg("grading.diag.unknown_team_hint", team=name, hint=hint[0])
+            else:
+                message = Msg("grading.diag.unknown_team", team=name)
             line, col = self.positions.get(name, (1, 1))
-            out.append(Diagnostic(self.source, line, col, "W601", f"no submission for team {name!r}{tip}"))
+            out.append(Diagnostic(self.source, line, col, "W601", message))
         return out
 
 
@@ -87,13 +91,11 @@ def _from_yaml(doc: Document, rubric: Rubric) -> Overrides:
     data = doc.data
     for key in data:
         if key not in ("teams", "kind"):
-            problems.append(doc.diagnostic("E202", f"unknown key {key!r}; expected `teams:`", (key,), key=True))
+            problems.append(doc.diagnostic("E202", Msg("grading.diag.overrides_unknown_key", key=key), (key,), key=True))
     teams_raw = data.get("teams")
     if not isinstance(teams_raw, dict):
         problems.append(
-            doc.diagnostic(
-                "E203" if teams_raw is None else "E201", "expected `teams:` mapping team names to overrides", ("teams",)
-            )
+            doc.diagnostic("E203" if teams_raw is None else "E201", Msg("grading.diag.overrides_no_teams"), ("teams",))
         )
         raise DiagnosticError(problems)
     teams: dict[str, TeamOverrides] = {}
@@ -102,7 +104,7 @@ def _from_yaml(doc: Document, rubric: Rubric) -> Overrides:
         tpath = ("teams", team)
         positions[team] = doc.position(tpath, key=True)
         if not isinstance(entries, dict):
-            problems.append(doc.diagnostic("E201", f"team {team!r}: expected a mapping of criterion ids to points", tpath))
+            problems.append(doc.diagnostic("E201", Msg("grading.diag.overrides_team_not_mapping", team=team), tpath))
             continue
         criteria: dict[str, Adjustment] = {}
         late = None
@@ -112,20 +114,20 @@ def _from_yaml(doc: Document, rubric: Rubric) -> Overrides:
             where = tpath + (key,)
             if key == "comment":
                 if not isinstance(value, str):
-                    problems.append(doc.diagnostic("E201", "`comment` must be text", where))
+                    problems.append(doc.diagnostic("E201", Msg("grading.diag.comment_not_text"), where))
                 comment = str(value or "")
             elif key == "submitted_at":
                 try:
                     submitted = parse_time(str(value), rubric.late.deadline.tzinfo if rubric.late.deadline else None)
                 except ValueError:
-                    problems.append(doc.diagnostic("E204", f"submitted_at {value!r} is not an ISO 8601 date-time", where))
+                    problems.append(doc.diagnostic("E204", Msg("grading.diag.overrides_submitted_at", value=value), where))
             else:
                 adjustment = _yaml_adjustment(doc, value, where, problems)
                 if adjustment is None:
                     continue
-                problem = _check(rubric, key, adjustment)
+                problem = _check(rubric, team, key, adjustment)
                 if problem:
-                    problems.append(doc.diagnostic(problem[0], f"team {team!r}: {problem[1]}", where, key=problem[0] == "E501"))
+                    problems.append(doc.diagnostic(problem[0], problem[1], where, key=problem[0] == "E501"))
                 elif key == "late":
                     late = adjustment
                 else:
@@ -140,34 +142,35 @@ def _yaml_adjustment(doc: Document, value, where: tuple, problems: list[Diagnost
     if isinstance(value, dict):
         extra = [k for k in value if k not in ("points", "comment")]
         for k in extra:
-            problems.append(doc.diagnostic("E202", f"unknown key {k!r}; allowed: points, comment", where + (k,), key=True))
+            problems.append(doc.diagnostic("E202", Msg("grading.diag.adjustment_unknown_key", key=k), where + (k,), key=True))
         points = value.get("points")
         comment = value.get("comment", "")
         if comment is not None and not isinstance(comment, str):
-            problems.append(doc.diagnostic("E201", "`comment` must be text", where + ("comment",)))
+            problems.append(doc.diagnostic("E201", Msg("grading.diag.comment_not_text"), where + ("comment",)))
             return None
         if extra:
             return None
     else:
         points, comment = value, ""
     if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))):
-        problems.append(doc.diagnostic("E201", f"points must be a number, got {points!r}", where))
+        problems.append(doc.diagnostic("E201", Msg("grading.diag.points_not_number", value=points), where))
         return None
     return Adjustment(Decimal(str(points)) if points is not None else None, comment or "")
 
 
-def _check(rubric: Rubric, key: str, adjustment: Adjustment) -> tuple[str, str] | None:
-    """(code, message) when an adjustment does not fit the rubric."""
+def _check(rubric: Rubric, team: str, key: str, adjustment: Adjustment) -> tuple[str, Msg] | None:
+    """(code, message) when a team's adjustment does not fit the rubric."""
     if key == "late":
         if adjustment.points is not None and adjustment.points < 0:
-            return "E204", "the late penalty cannot be negative"
+            return "E204", Msg("grading.diag.late_negative", team=team)
         return None
     criterion = rubric.criterion(key)
     if criterion is None:
         known = ", ".join(c.id for c in rubric.criteria)
-        return "E501", f"no criterion {key!r} in rubric {rubric.id!r}; known: {known}, late, comment"
+        return "E501", Msg("grading.diag.unknown_criterion", team=team, key=key, rubric=rubric.id, known=known)
     if adjustment.points is not None and not (0 <= adjustment.points <= criterion.points):
-        return "E204", f"{key}: {adjustment.points} points is outside 0..{criterion.points}"
+        points, most = str(adjustment.points), str(criterion.points)
+        return "E204", Msg("grading.diag.points_range", team=team, key=key, points=points, max=most)
     return None
 
 
@@ -178,24 +181,18 @@ def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DiagnosticError(
-            [Diagnostic(name, 1, 1, "E003", f"byte {exc.start} is not valid UTF-8; save the file as UTF-8")]
-        ) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E003", Msg("grading.diag.csv_not_utf8", offset=exc.start))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[Diagnostic] = []
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise DiagnosticError(
-            [Diagnostic(name, 1, 1, "E106", "the file is empty; expected a header team,criterion,points,comment")]
-        ) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E106", Msg("grading.diag.csv_empty"))]) from None
     except csv.Error as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", f"CSV error: {exc}")]) from None
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", Msg("grading.diag.csv_error", error=str(exc)))]) from None
     missing = [c for c in ("team", "criterion") if c not in header]
     if missing or not ({"points", "comment"} & set(header)):
-        raise DiagnosticError(
-            [Diagnostic(name, 1, 1, "E203", "the header must name the columns team, criterion, points and/or comment")]
-        )
+        raise DiagnosticError([Diagnostic(name, 1, 1, "E203", Msg("grading.diag.csv_header"))])
     col = {h: i for i, h in enumerate(header)}
     teams: dict[str, dict] = {}
     positions: dict[str, tuple[int, int]] = {}
@@ -207,7 +204,7 @@ def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
             cells = {h: (row[i].strip() if i < len(row) else "") for h, i in col.items()}
             team, key = cells["team"], cells["criterion"]
             if not team or not key:
-                problems.append(Diagnostic(name, line, 1, "E203", "each row needs a team and a criterion"))
+                problems.append(Diagnostic(name, line, 1, "E203", Msg("grading.diag.csv_row_incomplete")))
                 continue
             positions.setdefault(team, (line, 1))
             entry = teams.setdefault(team, {"criteria": {}, "late": None, "comment": ""})
@@ -221,20 +218,19 @@ def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
                 if points is not None and not points.is_finite():
                     raise InvalidOperation
             except InvalidOperation:
-                problems.append(
-                    Diagnostic(name, line, col.get("points", 0) + 1, "E201", f"points must be a number, got {points_text!r}")
-                )
+                message = Msg("grading.diag.points_not_number", value=points_text)
+                problems.append(Diagnostic(name, line, col.get("points", 0) + 1, "E201", message))
                 continue
             adjustment = Adjustment(points, comment)
-            problem = _check(rubric, key, adjustment)
+            problem = _check(rubric, team, key, adjustment)
             if problem:
-                problems.append(Diagnostic(name, line, col["criterion"] + 1, problem[0], f"team {team!r}: {problem[1]}"))
+                problems.append(Diagnostic(name, line, col["criterion"] + 1, problem[0], problem[1]))
             elif key == "late":
                 entry["late"] = adjustment
             else:
                 entry["criteria"][key] = adjustment
     except csv.Error as exc:
-        problems.append(Diagnostic(name, reader.line_num, 1, "E101", f"CSV error: {exc}"))
+        problems.append(Diagnostic(name, reader.line_num, 1, "E101", Msg("grading.diag.csv_error", error=str(exc))))
     if problems:
         raise DiagnosticError(problems)
     built = {team: TeamOverrides(e["criteria"], e["late"], None, e["comment"]) for team, e in teams.items()}

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
-from ..i18n import t
+from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Text
 from ..schemas import schema_diagnostics
@@ -133,8 +133,10 @@ def preset_names() -> list[str]:
 def preset_path(name: str) -> Path:
     """The file of a built-in rubric preset; :class:`UsageError` when there is none."""
     if name not in preset_names():
-        known = ", ".join(preset_names()) or "none"
-        raise UsageError(t("grading.error.no_preset", "en", name=name, known=known))
+        known = ", ".join(preset_names())
+        raise UsageError(
+            Msg("grading.error.no_preset", name=name, known=known) if known else Msg("grading.error.no_presets", name=name)
+        )
     return Path(str(_preset_dir().joinpath(f"{name}.yaml")))
 
 
@@ -154,7 +156,7 @@ def load_rubric(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Rubric:
         return _load_preset(name)
     path = Path(source)
     if not path.exists() and source in preset_names():
-        raise UsageError(t("grading.error.rubric_missing_hint", "en", path=source, preset=f"{PRESET_PREFIX}{source}"))
+        raise UsageError(Msg("grading.error.rubric_missing_hint", path=source, preset=f"{PRESET_PREFIX}{source}"))
     doc = load_file(path, max_bytes=max_bytes)
     rubric, problems = rubric_from_document(doc)
     if rubric is None or has_errors(problems):
@@ -174,7 +176,7 @@ def _load_preset(name: str) -> Rubric:
 def rubric_from_document(doc: Document) -> tuple[Rubric | None, list[Diagnostic]]:
     """Build a :class:`Rubric` from a loaded document, with schema and semantic diagnostics."""
     if doc.data.get("kind") != "rubric":
-        return None, [doc.diagnostic("E107", "not a rubric (expected `kind: rubric`)", ("kind",))]
+        return None, [doc.diagnostic("E107", Msg("grading.diag.not_rubric"), ("kind",))]
     problems = schema_diagnostics(doc, "rubric")
     if has_errors(problems):
         return None, problems
@@ -242,33 +244,26 @@ def _semantic(doc: Document) -> list[Diagnostic]:
         where = ("criteria", n)
         cid = raw["id"]
         if cid in seen:
-            out.append(
-                doc.diagnostic("E204", f"criterion id {cid!r} is used twice (first at criteria[{seen[cid]}])", where + ("id",))
-            )
+            out.append(doc.diagnostic("E204", Msg("grading.diag.duplicate_criterion", id=cid, first=seen[cid]), where + ("id",)))
         seen.setdefault(cid, n)
         if cid in RESERVED_IDS:
-            out.append(doc.diagnostic("E204", f"criterion id {cid!r} is reserved; choose another", where + ("id",)))
+            out.append(doc.diagnostic("E204", Msg("grading.diag.reserved_criterion", id=cid), where + ("id",)))
         for option, measure in OPTION_MEASURE.items():
             if option in raw and raw["measure"] != measure:
-                out.append(
-                    doc.diagnostic(
-                        "E202", f"`{option}` applies only to measure {measure}, not {raw['measure']}", where + (option,), key=True
-                    )
-                )
+                message = Msg("grading.diag.option_measure", option=option, measure=measure, actual=raw["measure"])
+                out.append(doc.diagnostic("E202", message, where + (option,), key=True))
         for m, fw_id in enumerate(raw.get("frameworks", ())):
             if known_frameworks is None:
                 known_frameworks = _framework_ids()
             if fw_id not in known_frameworks:
-                listed = ", ".join(sorted(known_frameworks))
-                out.append(
-                    doc.diagnostic("E501", f"no framework {fw_id!r} in the catalog; known: {listed}", where + ("frameworks", m))
-                )
+                message = Msg("grading.diag.unknown_framework", id=fw_id, known=", ".join(sorted(known_frameworks)))
+                out.append(doc.diagnostic("E501", message, where + ("frameworks", m)))
     deadline = (doc.data.get("late") or {}).get("deadline")
     if deadline is not None:
         try:
             parse_deadline(deadline)
         except ValueError as exc:
-            out.append(doc.diagnostic("E204", str(exc), ("late", "deadline")))
+            out.append(doc.diagnostic("E204", exc.args[0], ("late", "deadline")))
     return out
 
 
@@ -294,14 +289,34 @@ def rubric_checks(doc: Document, options) -> list[Diagnostic]:
 # --- time ----------------------------------------------------------------------------------------
 
 
-def parse_deadline(text: str) -> _dt.datetime:
-    """A deadline: an ISO 8601 date-time with a time zone; ValueError with a readable message otherwise."""
+def _deadline(text: str) -> tuple[_dt.datetime | None, str]:
+    """(the deadline, '') or (None, what is wrong: ``invalid`` or ``no_zone``)."""
     try:
         stamp = parse_time(text)
     except ValueError:
-        raise ValueError(f"deadline {text!r} is not a valid date-time, e.g. {_EXAMPLE}") from None
+        return None, "invalid"
     if not _HAS_ZONE.search(str(text).strip()):
-        raise ValueError(f"deadline {text!r} needs a time zone, e.g. {_EXAMPLE}")
+        return None, "no_zone"
+    return stamp, ""
+
+
+def parse_deadline(text: str) -> _dt.datetime:
+    """A deadline: an ISO 8601 date-time with a time zone; ValueError (its ``args[0]`` a :class:`Msg`) otherwise."""
+    stamp, problem = _deadline(text)
+    if problem == "invalid":
+        raise ValueError(Msg("grading.diag.deadline_invalid", value=text, example=_EXAMPLE))
+    if problem == "no_zone":
+        raise ValueError(Msg("grading.diag.deadline_no_zone", value=text, example=_EXAMPLE))
+    return stamp
+
+
+def deadline_option(text: str) -> _dt.datetime:
+    """``grade --deadline TEXT``: like :func:`parse_deadline`, but a :class:`UsageError` naming the option."""
+    stamp, problem = _deadline(text)
+    if problem == "invalid":
+        raise UsageError(Msg("grading.error.deadline_invalid", value=text, example=_EXAMPLE))
+    if problem == "no_zone":
+        raise UsageError(Msg("grading.error.deadline_no_zone", value=text, example=_EXAMPLE))
     return stamp
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import UsageError
+from ..i18n import Msg
 
 #: Format name → "module:function". Each function takes (evaluation, lang, options) and returns bytes.
 FORMATS = {
@@ -66,14 +67,14 @@ def format_for(output: str | None, explicit: str | None) -> str:
     if explicit:
         name = ALIASES.get(explicit.lower(), explicit.lower())
         if name not in FORMATS:
-            raise UsageError(f"unknown report format {explicit!r}; choose from {', '.join(FORMATS)}")
+            raise UsageError(Msg("render.unknown_format", format=repr(explicit), choices=", ".join(FORMATS)))
         return name
     if output and output != "-":
         ext = Path(output).suffix.lower()
         if ext in EXTENSIONS:
             return EXTENSIONS[ext]
         if ext:
-            raise UsageError(f"cannot tell the report format from {ext!r}; use --format ({', '.join(FORMATS)})")
+            raise UsageError(Msg("render.unknown_extension", extension=repr(ext), choices=", ".join(FORMATS)))
     return "html"
 
 

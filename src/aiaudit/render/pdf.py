@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 
 from ..diagnostics import AiauditError
 from ..evaluation import Evaluation
-from ..i18n import t
+from ..i18n import Msg, t
 from ..library import data_dir
 from . import PDF_VARIANTS, ReportOptions
 from .data import build
@@ -84,7 +84,7 @@ def locked_fetcher(allowed_files: Iterable[Path] = (), allowed_dirs: Iterable[Pa
 
         def _refuse(self, url):
             self.refused.append(url)
-            raise ValueError(f"aiaudit: refused to load {url[:200]!r} (reports load no external resources)")
+            raise ValueError(Msg("render.refused_url", url=repr(url[:200])))
 
     return LockedFetcher()
 
@@ -107,7 +107,7 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
     """The PDF report and the fetcher used (its ``refused`` list shows what was blocked)."""
     options = options or ReportOptions()
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
-        raise AiauditError(f"unknown PDF variant {options.pdf_variant!r}; choose from {', '.join(PDF_VARIANTS)}")
+        raise AiauditError(Msg("render.unknown_pdf_variant", variant=repr(options.pdf_variant), choices=", ".join(PDF_VARIANTS)))
     weasyprint = _weasyprint(lang)
     report = build(evaluation, lang, options)
     html = render_report(report, lang, options, mode="pdf")

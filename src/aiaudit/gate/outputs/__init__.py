@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import UsageError
+from ...i18n import Msg
 from ..rules import FAIL, GateResult, RuleResult, Violation
 
 #: Format name → "module:function"; each function takes a GateResult and returns text.
@@ -37,9 +38,9 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     fmt, sep, path = spec.partition(":")
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
-        raise UsageError(f"unknown gate format {fmt!r} in --format {spec!r}; choose from {', '.join(FORMATS)}")
+        raise UsageError(Msg("gate.error.unknown_format", fmt=fmt, spec=spec, choices=", ".join(FORMATS)))
     if sep and not path:
-        raise UsageError(f"--format {spec!r} names no file; write {fmt}:FILE, or {fmt} for standard output")
+        raise UsageError(Msg("gate.error.format_no_file", spec=spec, fmt=fmt))
     return fmt, (path if path and path != "-" else None)
 
 
@@ -54,16 +55,16 @@ def check_specs(specs: list[tuple[str, str | None]], audits: int) -> None:
     if audits > 1:
         single = sorted({fmt for fmt, _ in specs if fmt not in CONCATENABLE})
         if single:
-            raise UsageError(f"--format {', '.join(single)} takes one audit; check several audits with text or github only")
+            raise UsageError(Msg("gate.error.one_audit_format", formats=", ".join(single)))
     targets = [path for _, path in specs if path is not None]
     if len(set(targets)) != len(targets):
-        raise UsageError("two --format options write to the same file")
+        raise UsageError(Msg("gate.error.same_output"))
     for path in targets:
         folder = Path(path).parent
         if not folder.is_dir():
-            raise UsageError(f"cannot write {path}: folder {str(folder)!r} does not exist")
+            raise UsageError(Msg("gate.error.no_output_folder", path=path, folder=str(folder)))
         if Path(path).is_dir():
-            raise UsageError(f"cannot write {path}: it is a directory")
+            raise UsageError(Msg("gate.error.output_is_dir", path=path))
 
 
 def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -85,7 +86,7 @@ def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]
         try:
             atomic_write(path, text)
         except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise UsageError(Msg("gate.error.cannot_write", path=path, reason=str(exc.strerror or exc))) from None
         written.append((path, fmt))
     if any(fmt == "github" for fmt, _ in specs) and os.environ.get("GITHUB_STEP_SUMMARY"):
         from .github import summary
@@ -94,7 +95,7 @@ def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write("".join(summary(result) for result in results))
         except OSError as exc:
-            raise UsageError(f"cannot append to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}") from None
+            raise UsageError(Msg("gate.error.step_summary", reason=str(exc.strerror or exc))) from None
     return stdout, written
 
 

@@ -56,6 +56,6 @@ def format(result: GateResult) -> str:
             "frameworks": {k: v.percent for k, v in evaluation.by_framework().items()},
         },
         "rules": [_rule(r) for r in result.rules],
-        "warnings": [d.to_dict() for d in result.warnings],
+        "warnings": [d.to_dict(result.lang) for d in result.warnings],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

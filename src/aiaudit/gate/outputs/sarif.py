@@ -137,7 +137,13 @@ def format(result: GateResult) -> str:
                 {
                     "kind": "external",
                     "status": "accepted",
-                    "justification": f"{waiver.reason} (approved by {waiver.approver}, until {waiver.expires.isoformat()})",
+                    "justification": t(
+                        "gate.sarif.justification",
+                        result.lang,
+                        reason=waiver.reason,
+                        approver=waiver.approver,
+                        expires=waiver.expires.isoformat(),
+                    ),
                 }
             ]
         results.append(entry)

@@ -14,7 +14,7 @@ def format(result: GateResult) -> str:
     width = max(len(v) for v in labels.values())
     lines = [t("gate.header", lang, audit=result.audit_file, policy=result.policy.label, today=result.today.isoformat())]
     for warning in result.warnings:
-        lines.append(warning.format())
+        lines.append(warning.format(lang))
     rule_width = max((len(r.id) for r in result.rules), default=0)
     for rule in result.rules:
         lines.append(f"{labels[rule.outcome]:<{width}}  {rule.id:<{rule_width}}  {rule.message}")
