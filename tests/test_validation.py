@@ -188,3 +188,12 @@ def test_include_selects_from_builtin_or_sibling_checklists(mini):
     (mini / "mini-checklist.yaml").rename(mini / "mini-checklist.yaml")
     got = [(d.code, d.line) for d in validate_file(mini / "derived.yaml").diagnostics]
     assert ("E304", 8) in got and ("E303", 9) in got
+
+
+def test_condition_errors_point_into_the_alternative_the_author_meant(tmp_path):
+    text = CHECKLIST.replace("severity: urgent", "severity: low").replace(
+        "applies_when: {field: system.colour, equals: red}", "applies_when: {not: {field: system.gpai, equls: true}}"
+    )
+    got, result = check(tmp_path, text)
+    assert ("E202", 17, 50) in got
+    assert "did you mean 'equals'" in result.diagnostics[0].message

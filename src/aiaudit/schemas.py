@@ -128,6 +128,17 @@ def _convert(doc: Document, error) -> list[Diagnostic]:
     if keyword in ("oneOf", "anyOf") and error.context:
         # Show the most useful of the alternatives' errors rather than "not valid under any".
         deep = [e for e in error.context if len(e.absolute_path) > len(path) or e.validator == "additionalProperties"]
+        # When the value names the required key of exactly one alternative (e.g. `not:` in a
+        # condition), that alternative is the one the author meant: report only its errors.
+        if isinstance(error.instance, dict):
+            meant = [
+                n
+                for n, alt in enumerate(error.validator_value)
+                if isinstance(alt, dict) and alt.get("required") and set(alt["required"]) <= set(error.instance)
+            ]
+            if len(meant) == 1:
+                chosen = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == meant[0]]
+                deep = [e for e in chosen if len(e.absolute_path) > len(path) or e.validator != "required"] or deep
         if deep:
             from jsonschema.exceptions import best_match
 
