@@ -2,3 +2,9 @@
 
 # The single source of the version (pyproject.toml reads it; no importlib.metadata at start-up).
 __version__ = "0.1.0"
+
+# The installed package's folder: its data (schemas, locales, presets, checklists, templates) sits
+# beside the code. A plain path is much cheaper at start-up than importlib.resources.
+from pathlib import Path as _Path
+
+PACKAGE_DIR = _Path(__file__).resolve().parent

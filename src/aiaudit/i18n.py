@@ -6,7 +6,8 @@ import json
 import locale
 import os
 from functools import cache
-from importlib import resources
+
+from . import PACKAGE_DIR
 
 LANGS = ("en", "ko")
 
@@ -25,7 +26,7 @@ def default_lang() -> str:
 def _catalog() -> dict[str, dict[str, str]]:
     """All message catalogs (``locales/*.json``) merged: key → {en, ko}."""
     merged: dict[str, dict[str, str]] = {}
-    for entry in sorted(resources.files("aiaudit").joinpath("locales").iterdir(), key=lambda p: p.name):
+    for entry in sorted((PACKAGE_DIR / "locales").iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".json"):
             merged.update(json.loads(entry.read_text(encoding="utf-8")))
     return merged

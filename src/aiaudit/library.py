@@ -6,9 +6,9 @@ import dataclasses
 import fnmatch
 import hashlib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from . import PACKAGE_DIR
 from .applicability import FIELDS, fields_used
 from .diagnostics import Diagnostic, DiagnosticError, has_errors
 from .i18n import Msg
@@ -23,7 +23,7 @@ CACHE_NAME = ".builtin-cache.json"
 
 def data_dir(name: str) -> Path:
     """A data folder shipped in the wheel (``checklists``, ``templates``); the checkout's copy in development."""
-    packaged = Path(str(resources.files("aiaudit").joinpath(name)))
+    packaged = PACKAGE_DIR / name
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / name

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
-from importlib import resources
 
+from . import PACKAGE_DIR
 from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
@@ -16,7 +16,7 @@ KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")
 
 
 def _schema_files() -> dict[str, str]:
-    folder = resources.files("aiaudit").joinpath("schemas")
+    folder = PACKAGE_DIR / "schemas"
     return {
         entry.name.split(".")[0]: entry.read_text(encoding="utf-8")
         for entry in folder.iterdir()

@@ -24,12 +24,12 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .. import PACKAGE_DIR
 from ..diagnostics import AiauditError, DiagnosticError
 from ..i18n import Msg, t
 from ..library import clause_index
@@ -195,7 +195,7 @@ def _match(rules: tuple, text: str) -> tuple[str, tuple[str, ...]] | None:
 
 @cache
 def _translations() -> dict[str, str]:
-    raw = resources.files("aiaudit.convert").joinpath("deon_ko.json").read_text(encoding="utf-8")
+    raw = (PACKAGE_DIR / "convert" / "deon_ko.json").read_text(encoding="utf-8")
     return json.loads(raw)["texts"]
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from .. import PACKAGE_DIR
 from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
@@ -36,7 +36,7 @@ Where = tuple[str, int, int]
 
 
 def _preset_folder():
-    return resources.files("aiaudit").joinpath("presets", "policies")
+    return PACKAGE_DIR / "presets" / "policies"
 
 
 def preset_names() -> list[str]:

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from .. import PACKAGE_DIR
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
@@ -119,7 +119,7 @@ class Rubric:
 
 
 def _preset_dir():
-    return resources.files("aiaudit").joinpath("presets").joinpath("rubrics")
+    return PACKAGE_DIR / "presets" / "rubrics"
 
 
 def preset_names() -> list[str]:
