@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,35 @@ def conformance_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"conformance files not found at {path} (set AIAUDIT_CONFORMANCE_DIR)")
     return path
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Records every request; answers with a marker body that must never appear in any output."""
+
+    requests: list[str] = []
+
+    def do_GET(self):
+        type(self).requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"LEAKED-FROM-SERVER")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server on 127.0.0.1 recording every request: (port, requests). Stopped after the test."""
+    _Recorder.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    httpd.timeout = 1
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1], _Recorder.requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

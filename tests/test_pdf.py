@@ -7,12 +7,10 @@ Needs poppler-utils (pdftotext, pdfinfo, pdfdetach) and a Hangul font (fonts-nan
 from __future__ import annotations
 
 import contextlib
-import http.server
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import zlib
 from pathlib import Path
 
@@ -223,35 +221,6 @@ def test_pdf_shows_image_evidence_through_the_locked_fetcher(project):
 
 # --- the locked fetcher ------------------------------------------------------------------------
 
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self):
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"LEAKED-FROM-SERVER")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    """A local HTTP server on 127.0.0.1 that records every request (bounded: stopped after the test)."""
-    _Recorder.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    httpd.timeout = 1
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield httpd.server_address[1], _Recorder.requests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def test_locked_fetcher_serves_only_data_templates_and_named_files(tmp_path, server):

@@ -224,32 +224,32 @@ def _alternatives_message(error) -> Msg:
     return Msg("schema.several_alternatives", value=_short(error.instance))
 
 
+#: Range, length and size keywords: (catalog key, whether the message shows the value or a count).
+_BOUND_MSGS = {
+    "minLength": ("schema.min_length", "value"),
+    "maxLength": ("schema.max_length", "value"),
+    "minimum": ("schema.minimum", "value"),
+    "maximum": ("schema.maximum", "value"),
+    "exclusiveMinimum": ("schema.exclusive_minimum", "value"),
+    "exclusiveMaximum": ("schema.exclusive_maximum", "value"),
+    "minItems": ("schema.min_items", "count"),
+    "maxItems": ("schema.max_items", "count"),
+    "minProperties": ("schema.min_properties", "count"),
+    "maxProperties": ("schema.max_properties", "count"),
+}
+
+
 def _value_message(keyword: str, limit: object, instance: object) -> Msg | None:
     """E204 for range, length and size keywords, in our words rather than the validator's."""
     value = _short(instance)
     size = len(instance) if isinstance(instance, (str, list, dict)) else 0
     if keyword in ("minLength", "minItems", "minProperties") and limit == 1 and size == 0:
         return Msg("schema.empty")
-    if keyword == "minLength":
-        return Msg("schema.min_length", value=value, limit=limit)
-    if keyword == "maxLength":
-        return Msg("schema.max_length", value=value, limit=limit, length=size)
-    if keyword == "minimum":
-        return Msg("schema.minimum", value=value, limit=limit)
-    if keyword == "maximum":
-        return Msg("schema.maximum", value=value, limit=limit)
-    if keyword == "exclusiveMinimum":
-        return Msg("schema.exclusive_minimum", value=value, limit=limit)
-    if keyword == "exclusiveMaximum":
-        return Msg("schema.exclusive_maximum", value=value, limit=limit)
-    if keyword == "minItems":
-        return Msg("schema.min_items", count=size, limit=limit)
-    if keyword == "maxItems":
-        return Msg("schema.max_items", count=size, limit=limit)
-    if keyword == "minProperties":
-        return Msg("schema.min_properties", count=size, limit=limit)
-    if keyword == "maxProperties":
-        return Msg("schema.max_properties", count=size, limit=limit)
+    if keyword in _BOUND_MSGS:
+        key, what = _BOUND_MSGS[keyword]
+        if what == "value":
+            return Msg(key, value=value, limit=limit, length=size)  # messages use the fields they need
+        return Msg(key, count=size, limit=limit)
     if keyword == "uniqueItems":
         return Msg("schema.unique_items", duplicates=", ".join(_duplicates(instance)))
     if keyword == "format":
