@@ -28,6 +28,12 @@ def problem(raw: bytes, **kwargs):
     return diag
 
 
+def test_yaml12_core_schema_numbers():
+    doc = load_bytes(b"a: [0o17, 0x1f, 0123, 1_000, 1:20, .inf, +3, -2.5e3, '5', !!str 7, !!int 8, Null, '']\n", "f.yaml")
+    assert doc.data["a"][:8] == [15, 31, 123, "1_000", "1:20", float("inf"), 3, -2500.0]
+    assert doc.data["a"][8:] == ["5", "7", 8, None, ""]
+
+
 def test_positions_are_one_based_for_values_and_keys():
     doc = load_bytes(b"kind: audit\nanswers:\n  TR-01:\n    status: met\n", "f.yaml")
     assert doc.position(("answers", "TR-01", "status")) == (4, 13)

@@ -20,13 +20,50 @@ import yaml
 from .diagnostics import Diagnostic, DiagnosticError
 from .i18n import Msg
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP = _CORE + "seq", _CORE + "map"
+# YAML 1.2 core schema: only these plain scalars are not strings (no yes/no, no 1_000, no 1:20, no dates).
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+
+
+class _Loader(_Base):
+    """libyaml's parser and composer with a YAML 1.2 core-schema resolver (faster than PyYAML's 1.1 one)."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            if value in _NULLS:
+                return _NULL
+            if value[0] not in _MAYBE_TYPED:
+                return _STR
+            if value in _BOOLS:
+                return _BOOL
+            if _INT_RE.fullmatch(value):
+                return _INT
+            if _FLOAT_RE.fullmatch(value):
+                return _FLOAT
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node, current_index):  # no path resolvers: skip the bookkeeping
+        pass
+
+    def ascend_resolver(self):
+        pass
+
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 
-_CORE = "tag:yaml.org,2002:"
 # An anchor token (&name) where YAML allows one; a false positive only costs an extra check.
 _ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
@@ -234,8 +271,6 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
 class _Builder:
     """Turns a composed node graph into plain data, recording positions and duplicate keys."""
 
-    _constructor = yaml.constructor.SafeConstructor()
-
     def __init__(self, name: str):
         self.name = name
         self.diagnostics: list[Diagnostic] = []
@@ -271,15 +306,19 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         value = node.value
-        if tag == _CORE + "int":
-            return self._constructor.construct_yaml_int(node)
-        if tag == _CORE + "float":
-            return self._constructor.construct_yaml_float(node)
-        if tag == _CORE + "null":
+        if tag == _STR:
+            return value
+        if tag == _NULL:
             return None
-        if tag == _CORE + "bool":
-            low = value.lower()
-            if low in ("true", "false"):
-                return low == "true"
-            return value  # YAML 1.1 yes/no/on/off stay strings
-        return value
+        if tag == _BOOL:
+            return _BOOLS.get(value, value)
+        if tag == _INT:
+            if value.startswith(("0o", "0x")):
+                return int(value[2:], 8 if value[1] == "o" else 16)
+            return int(value) if _INT_RE.fullmatch(value) else value
+        if tag == _FLOAT:
+            low = value.lower().lstrip("+")
+            if low in (".inf", "-.inf", ".nan"):
+                return float(low.replace(".", ""))
+            return float(value) if _FLOAT_RE.fullmatch(value) else value
+        return value  # an explicit !!timestamp stays a string
