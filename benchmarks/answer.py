@@ -22,19 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
-SEVERITIES = ("critical", "high", "medium", "low")
-
-
-def _clause_ids() -> list[str]:
-    from aiaudit.library import frameworks
-
-    return [c.id for fw in frameworks().values() for c in fw.clauses]
+from aiaudit.library import clause_index
+from aiaudit.model import PRINCIPLES, SEVERITIES
 
 
 def generate(folder: Path, items: int) -> Path:
     """Write checklist, evidence and audit into ``folder``; return the audit's path."""
-    clauses = _clause_ids()
+    clauses = list(clause_index())
     per_section = -(-items // len(PRINCIPLES))
     lines = [
         "kind: checklist",

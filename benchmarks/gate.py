@@ -21,20 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
-SEVERITIES = ("critical", "high", "medium", "low")
+from aiaudit.library import clause_index
+from aiaudit.model import PRINCIPLES, SEVERITIES
+
 STATUSES = ("met", "met", "met", "partial", "not_met", "met", "na", "unanswered")
-
-
-def _clause_ids() -> list[str]:
-    from aiaudit.library import frameworks
-
-    return [c.id for fw in frameworks().values() for c in fw.clauses]
 
 
 def generate(folder: Path, items: int) -> tuple[Path, Path]:
     """Write checklist, audit, evidence and policy into ``folder``; return (audit, policy)."""
-    clauses = _clause_ids()
+    clauses = list(clause_index())
     per_section = -(-items // len(PRINCIPLES))
     lines = [
         "kind: checklist",

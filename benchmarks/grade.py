@@ -31,8 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
-SEVERITIES = ("critical", "high", "medium", "low")
+from aiaudit.library import clause_index
+from aiaudit.model import PRINCIPLES, SEVERITIES
+
 STATUSES = ("met", "met", "met", "partial", "not_met", "na", "unanswered", "met")
 EN_TEXT = (
     "the model output is reviewed by a person before release and logged for audit purposes we disclose the use of "
@@ -48,14 +49,8 @@ EN_WORDS = tuple(EN_TEXT.split())
 KO_WORDS = tuple(KO_TEXT.split())
 
 
-def _clause_ids() -> list[str]:
-    from aiaudit.library import frameworks
-
-    return [c.id for fw in frameworks().values() for c in fw.clauses]
-
-
 def checklist_text(items: int) -> str:
-    clauses = _clause_ids()
+    clauses = list(clause_index())
     rnd = random.Random(7)
     per_section = -(-items // len(PRINCIPLES))
     lines = [

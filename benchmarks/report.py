@@ -29,9 +29,10 @@ from pathlib import Path
 
 import yaml
 
+from aiaudit.model import PRINCIPLES
+
 STATUSES = ["met", "met", "met", "partial", "not_met", "na", "unanswered", "met", "partial", "met"]
 SEVERITIES = ["critical", "high", "high", "medium", "medium", "medium", "low", "low"]
-PRINCIPLES = ["ethics", "transparency", "fairness", "privacy", "safety", "accountability"]
 
 
 def generate(folder: Path, n_items: int = 500, sections: int = 10) -> Path:

@@ -214,16 +214,10 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
             rule_id = f"min-score/section/{section_id}"
             title = ctx.t("rule.min_section", section=section_id, min=_num(minimum))
             where = first_answer.get(section_id, top)
-            score = sections.get(section_id)
-            if score is None:
-                yield _result(rule_id, "min-score", title, False, ctx.t("score.no_section", id=section_id), top)
-            elif score.percent is None:
-                yield _result(rule_id, "min-score", title, True, ctx.t("score.section_unscored", id=section_id), where)
-            else:
-                ok = score.percent >= minimum
-                what = ctx.t("what.section", id=section_id)
-                message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
-                yield _result(rule_id, "min-score", title, ok, message, where)
+            missing = (ctx.t("score.no_section", id=section_id), top)
+            unscored = (ctx.t("score.section_unscored", id=section_id), where)
+            what = ctx.t("what.section", id=section_id)
+            yield _min_score(ctx, rule_id, title, sections.get(section_id), minimum, what, missing, unscored, where)
     if policy.min_frameworks:
         from ..library import frameworks
 
@@ -233,16 +227,21 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
             rule_id = f"min-score/framework/{fw_id}"
             name = catalog[fw_id].short.get(ctx.lang) if fw_id in catalog else fw_id
             title = ctx.t("rule.min_framework", framework=name, min=_num(minimum))
-            score = scores.get(fw_id)
-            if score is None:
-                yield _result(rule_id, "min-score", title, False, ctx.t("score.no_framework", name=name), top)
-            elif score.percent is None:
-                yield _result(rule_id, "min-score", title, True, ctx.t("score.framework_unscored", name=name), top)
-            else:
-                ok = score.percent >= minimum
-                what = ctx.t("what.framework", name=name)
-                message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
-                yield _result(rule_id, "min-score", title, ok, message, top)
+            missing = (ctx.t("score.no_framework", name=name), top)
+            unscored = (ctx.t("score.framework_unscored", name=name), top)
+            what = ctx.t("what.framework", name=name)
+            yield _min_score(ctx, rule_id, title, scores.get(fw_id), minimum, what, missing, unscored, top)
+
+
+def _min_score(ctx, rule_id, title, score, minimum, what, missing, unscored, where):
+    """One min-score result: fails when the group is absent, passes when nothing in it is scored."""
+    if score is None:
+        return _result(rule_id, "min-score", title, False, *missing)
+    if score.percent is None:
+        return _result(rule_id, "min-score", title, True, *unscored)
+    ok = score.percent >= minimum
+    message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
+    return _result(rule_id, "min-score", title, ok, message, where)
 
 
 def _first_answer_by_section(ctx: _Context) -> dict[str, Where]:

@@ -302,21 +302,18 @@ def _deadline(text: str) -> tuple[_dt.datetime | None, str]:
 
 def parse_deadline(text: str) -> _dt.datetime:
     """A deadline: an ISO 8601 date-time with a time zone; ValueError (its ``args[0]`` a :class:`Msg`) otherwise."""
-    stamp, problem = _deadline(text)
-    if problem == "invalid":
-        raise ValueError(Msg("grading.diag.deadline_invalid", value=text, example=_EXAMPLE))
-    if problem == "no_zone":
-        raise ValueError(Msg("grading.diag.deadline_no_zone", value=text, example=_EXAMPLE))
-    return stamp
+    return _checked_deadline(text, ValueError, "grading.diag")
 
 
 def deadline_option(text: str) -> _dt.datetime:
     """``grade --deadline TEXT``: like :func:`parse_deadline`, but a :class:`UsageError` naming the option."""
+    return _checked_deadline(text, UsageError, "grading.error")
+
+
+def _checked_deadline(text: str, error: type[Exception], prefix: str) -> _dt.datetime:
     stamp, problem = _deadline(text)
-    if problem == "invalid":
-        raise UsageError(Msg("grading.error.deadline_invalid", value=text, example=_EXAMPLE))
-    if problem == "no_zone":
-        raise UsageError(Msg("grading.error.deadline_no_zone", value=text, example=_EXAMPLE))
+    if problem:
+        raise error(Msg(f"{prefix}.deadline_{problem}", value=text, example=_EXAMPLE))
     return stamp
 
 
