@@ -108,6 +108,9 @@ def _listed_json(entry: Listed) -> dict[str, Any]:
 
 def render_checklist(checklist: Checklist, fmt: str, lang: str, full: bool = False, section: str | None = None) -> str:
     """``aiaudit checklists show``: sections and items with severity, references and conditions."""
+    known = [s.id for s in checklist.sections]
+    if section is not None and section not in known:
+        raise UsageError(Msg("library.show.no_section", id=checklist.id, section=section, known=", ".join(known)))
     sections = [s for s in checklist.sections if section is None or s.id == section]
     if fmt == "json":
         return _json(

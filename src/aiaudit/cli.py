@@ -319,13 +319,9 @@ def checklists_list(fmt, lang) -> None:
 def checklists_show(checklist, section, full, fmt, lang, max_bytes) -> None:
     """Show a checklist (built-in id or file): sections, items, severities, references, conditions."""
     from .browse import render_checklist, resolve_checklist
-    from .diagnostics import UsageError
 
     lang = lang or default_lang()
     loaded = resolve_checklist(checklist, max_bytes=max_bytes)
-    known = [s.id for s in loaded.sections]
-    if section is not None and section not in known:
-        raise UsageError(t("library.show.no_section", lang, id=loaded.id, section=section, known=", ".join(known)))
     click.echo(render_checklist(loaded, fmt, lang, full=full, section=section), nl=False)
 
 
