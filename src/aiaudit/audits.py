@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from . import evidence as ev
 from .diagnostics import Diagnostic, DiagnosticError, has_errors
 from .i18n import Msg
-from .library import BUILTIN_PREFIX, builtin_checklist, builtin_checklist_path, checklist_from_file
+from .library import BUILTIN_PREFIX, builtin_checklist, builtin_checklist_ids, builtin_checklist_path, checklist_from_file
 from .loading import DEFAULT_MAX_BYTES, Document, load_file
 from .model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
 from .schemas import schema_diagnostics
@@ -86,7 +87,11 @@ def _resolve_checklist(
 ) -> Checklist | None:
     if ref.id is not None:
         if builtin_checklist_path(ref.id) is None:
-            problems.append(doc.diagnostic("E303", Msg("audit.no_builtin", id=repr(ref.id)), where))
+            hint = difflib.get_close_matches(ref.id, builtin_checklist_ids(), n=1)
+            message = (
+                Msg("audit.no_builtin_hint", id=repr(ref.id), hint=hint[0]) if hint else Msg("audit.no_builtin", id=repr(ref.id))
+            )
+            problems.append(doc.diagnostic("E303", message, where))
             return None
         try:
             checklist = builtin_checklist(ref.id)
