@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiaudit.library import clause_index
+from aiaudit.library.catalog import clause_index
 from aiaudit.model import PRINCIPLES, SEVERITIES
 
 
@@ -60,7 +60,7 @@ def generate(folder: Path, items: int) -> Path:
     evidence.mkdir()
     for k in range(20):
         (evidence / f"e{k}.txt").write_text(f"evidence {k}\n" * 200, encoding="utf-8")
-    from aiaudit.evidence import sha256_file
+    from aiaudit.audit.evidence import sha256_file
 
     out = [
         "# aiaudit audit file (generated for the benchmark)",
@@ -101,7 +101,7 @@ def _time(cmd: list[str], cwd: Path) -> float:
 
 def breakdown(path: Path, item_id: str) -> dict[str, float]:
     """Time the phases of one save in this process."""
-    from aiaudit.answering import AnswerInput, Editor
+    from aiaudit.audit.answer import AnswerInput, Editor
 
     out = {}
     start = time.perf_counter()
@@ -136,7 +136,7 @@ def main() -> None:
             cmd = [sys.executable, "-m", "aiaudit", "answer", "audit.yaml", item_id, "--status", statuses[n % 3]]
             cmd += ["--note", f"Benchmark run {n}: reviewed.", "--evidence", f"evidence/e{n % 20}.txt", "--by", "bench"]
             times.append(_time(cmd, folder))
-        from aiaudit.audits import load_audit
+        from aiaudit.audit.load import load_audit
 
         audit_model = load_audit(audit)  # still a valid audit after every run
         comments_kept = audit.read_text(encoding="utf-8").count("\n  # B") == len(ids)

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiaudit.library import clause_index
+from aiaudit.library.catalog import clause_index
 from aiaudit.model import PRINCIPLES, SEVERITIES
 
 STATUSES = ("met", "met", "met", "partial", "not_met", "met", "na", "unanswered")

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiaudit.library import clause_index
+from aiaudit.library.catalog import clause_index
 from aiaudit.model import PRINCIPLES, SEVERITIES
 
 STATUSES = ("met", "met", "met", "partial", "not_met", "na", "unanswered", "met")
@@ -131,7 +131,7 @@ def generate(folder: Path, teams: int, items: int, builtin: str | None = None) -
     subs = folder / "submissions"
     subs.mkdir(parents=True)
     if builtin:
-        from aiaudit.library import builtin_checklist
+        from aiaudit.library.checklists import builtin_checklist
 
         ids = [i.id for i in builtin_checklist(builtin).items][:items]
         checklist, ref, checklist_id = None, f"{{id: {builtin}}}", builtin

@@ -21,7 +21,8 @@ def timed(label: str, func, repeat: int = 5) -> None:
 
 def main() -> None:
     start = time.perf_counter()
-    from aiaudit.library import builtin_checklist_ids, frameworks
+    from aiaudit.library.builtins import builtin_checklist_ids
+    from aiaudit.library.catalog import frameworks
 
     catalog = frameworks()
     print(
@@ -29,10 +30,11 @@ def main() -> None:
         f"  ({len(catalog)} frameworks, {sum(len(f.clauses) for f in catalog.values())} clauses)"
     )
 
-    from aiaudit.convert import convert_file
-    from aiaudit.coverage import coverage_all
-    from aiaudit.library import builtin_checklist_path, checklist_from_file
-    from aiaudit.lint import lint_source
+    from aiaudit.library.builtins import builtin_checklist_path
+    from aiaudit.library.checklists import checklist_from_file
+    from aiaudit.library.convert import convert_file
+    from aiaudit.library.coverage import coverage_all
+    from aiaudit.library.lint import lint_source
 
     ids = builtin_checklist_ids()
 

@@ -37,7 +37,7 @@ SEVERITIES = ["critical", "high", "high", "medium", "medium", "medium", "low", "
 
 def generate(folder: Path, n_items: int = 500, sections: int = 10) -> Path:
     """Write a checklist of ``n_items`` items and an audit answering them; return the audit's path."""
-    from aiaudit.library import clause_index
+    from aiaudit.library.catalog import clause_index
 
     clauses = sorted(clause_index())
     per = max(1, n_items // sections)
@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["en", "ko"], default="en")
     args = parser.parse_args(argv)
 
-    from aiaudit.audits import load_audit
-    from aiaudit.evaluation import evaluate
+    from aiaudit.audit.evaluation import evaluate
+    from aiaudit.audit.load import load_audit
     from aiaudit.render import ReportOptions, render
     from aiaudit.render.data import build
     from aiaudit.render.html import render_report

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from aiaudit.answering import AnswerInput, Editor, default_user, normalize_status, read_answers_file
-from aiaudit.audits import load_audit
+from aiaudit.audit.answer import AnswerInput, Editor, default_user, normalize_status, read_answers_file
+from aiaudit.audit.load import load_audit
 
 NOTICE_SHA = "f11cc0d0507abede26c0010cf1a47cc764bfca132134c7e2f3166727e8fb65ee"
 

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from aiaudit import browse
 from aiaudit.diagnostics import Diagnostic, DiagnosticError
-from aiaudit.library import builtin_checklist, builtin_checklist_ids, frameworks
+from aiaudit.library import listing as browse
+from aiaudit.library.builtins import builtin_checklist_ids
+from aiaudit.library.catalog import frameworks
+from aiaudit.library.checklists import builtin_checklist
 
 BAD_REF = "refs: [OWASP-LLM10]"
 
@@ -296,7 +298,7 @@ def test_help(invoke, command):
 
 
 def test_library_table_fills_marked_blocks(tmp_path):
-    from aiaudit import library_table
+    from aiaudit.library import doc_tables as library_table
 
     doc = tmp_path / "lib.md"
     doc.write_text(

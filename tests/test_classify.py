@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from aiaudit.audits import load_audit
-from aiaudit.classify import QUESTIONS, classify, complete, defaults, normalize, parse_flops
+from aiaudit.audit.classify import QUESTIONS, classify, complete, defaults, normalize, parse_flops
+from aiaudit.audit.load import load_audit
 from aiaudit.i18n import t
-from aiaudit.library import clause_index
+from aiaudit.library.catalog import clause_index
 
 
 def run(answers: dict, system: dict | None = None, lang: str = "en"):
@@ -201,7 +201,7 @@ def test_answer_spellings(question, raw, value):
 
 
 def test_flops_errors():
-    from aiaudit.classify import AnswerValueError
+    from aiaudit.audit.classify import AnswerValueError
 
     for bad in ("lots", "-1", True):
         with pytest.raises(AnswerValueError):

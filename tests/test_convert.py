@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aiaudit.convert import checklist_id_for, convert_file
-from aiaudit.convert.deon import _LINE_RULES, _SECTION_RULES
-from aiaudit.library import clause_index, load_checklist
-from aiaudit.lint import lint_source
+from aiaudit.library.catalog import clause_index
+from aiaudit.library.checklists import load_checklist
+from aiaudit.library.convert import checklist_id_for, convert_file
+from aiaudit.library.convert.deon import _LINE_RULES, _SECTION_RULES
+from aiaudit.library.lint import lint_source
 from aiaudit.validation import validate_file
 
 
@@ -226,7 +227,7 @@ def test_a_converted_checklist_can_start_an_audit(invoke, tmp_path, deon_default
 
 
 def test_translations_file_is_valid_json_with_hangul():
-    texts = json.loads(resources.files("aiaudit.convert").joinpath("deon_ko.json").read_text(encoding="utf-8"))["texts"]
+    texts = json.loads(resources.files("aiaudit.library.convert").joinpath("deon_ko.json").read_text(encoding="utf-8"))["texts"]
     assert len(texts) >= 40
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in ko) for ko in texts.values())
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from aiaudit.coverage import coverage, coverage_all, find_framework, named_frameworks, referenced_frameworks
 from aiaudit.diagnostics import UsageError
-from aiaudit.library import frameworks, load_checklist
+from aiaudit.library.catalog import frameworks
+from aiaudit.library.checklists import load_checklist
+from aiaudit.library.coverage import coverage, coverage_all, find_framework, named_frameworks, referenced_frameworks
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aiaudit.applicability import applies
-from aiaudit.audits import load_audit
-from aiaudit.evaluation import evaluate
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import load_audit
+from aiaudit.library.conditions import applies
 
 
 def test_scores_on_the_mini_audit(mini):
@@ -36,7 +36,7 @@ def test_unanswered_and_unjustified_na_are_gaps(mini):
     )
     audit.write_text(text, encoding="utf-8")
     # an unjustified na is invalid for validate, but the model still scores it as a gap
-    from aiaudit.audits import audit_from_file
+    from aiaudit.audit.load import audit_from_file
 
     loaded, problems = audit_from_file(audit)
     assert [p.code for p in problems] == ["E402"]

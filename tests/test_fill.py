@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiaudit.audits import load_audit
+from aiaudit.audit.load import load_audit
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_end_of_input_is_an_interruption_and_keeps_what_was_saved(open_audit, fi
 
 
 def test_ctrl_c_during_a_save_loses_only_that_answer(open_audit, fill, monkeypatch):
-    from aiaudit import answering
+    from aiaudit.audit import answer as answering
 
     real = answering.Editor.answer
     calls = []

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from aiaudit.audits import load_audit
+from aiaudit.audit.load import load_audit
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

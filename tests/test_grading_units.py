@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aiaudit.audits import audit_from_file
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import audit_from_file
 from aiaudit.diagnostics import DiagnosticError
-from aiaudit.evaluation import evaluate
 from aiaudit.grading import criteria as C
 from aiaudit.grading.batch import _sniff_kind, discover, team_key
 from aiaudit.grading.outputs import format_points, safe_cell

@@ -234,7 +234,7 @@ def test_answer_import_diagnostics_follow_lang(mini, invoke):
 
 
 def test_round_trip_errors_localize_the_quoted_problem_too():
-    from aiaudit.roundtrip import RoundTripError
+    from aiaudit.audit.roundtrip import RoundTripError
 
     error = RoundTripError(Msg("fill.error.edit_not_reloadable", name="a.yaml", problem=Msg("load.nul")))
     assert error.format("en") == f"a.yaml: the edit would not reload ({Msg('load.nul')}); nothing was written"
@@ -246,19 +246,19 @@ def test_round_trip_errors_localize_the_quoted_problem_too():
 # --- no English-only message is left in these modules ------------------------------------------------
 
 AREAS = [
-    "gate/policy.py",
+    "policy/load.py",
     "gate/outputs/__init__.py",
-    "gate/rules.py",
+    "policy/rules.py",
     "grading/rubric.py",
     "grading/overrides.py",
     "grading/batch.py",
     "grading/outputs.py",
-    "answering.py",
-    "roundtrip.py",
-    "locking.py",
-    "classify.py",
-    "questionnaire.py",
-    "progress.py",
+    "audit/answer.py",
+    "audit/roundtrip.py",
+    "audit/lock.py",
+    "audit/classify.py",
+    "fill/session.py",
+    "audit/status.py",
 ]
 # An error or a diagnostic whose message argument is a string literal (f-string or not) ...
 _LITERAL = re.compile(
@@ -290,7 +290,7 @@ def test_the_english_only_check_finds_literals():
 
 def test_usage_errors_raised_before_lang_is_known_still_follow_it():
     """A Msg raised with no language set renders in whatever language the output asks for."""
-    from aiaudit.gate.policy import preset_text
+    from aiaudit.policy.load import preset_text
 
     set_lang(None)
     with pytest.raises(UsageError) as info:

@@ -8,7 +8,7 @@ import re
 import textwrap
 
 from aiaudit.i18n import _catalog, localize
-from aiaudit.lint import Bilingual, lint_source
+from aiaudit.library.lint import Bilingual, lint_source
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 #: Catalog prefixes of the core modules' messages (library.json's browse texts are checked elsewhere).
@@ -164,13 +164,13 @@ def test_commands_without_lang_follow_the_locale(runner):
 
 
 def test_internal_errors_say_so_in_the_chosen_language(invoke, monkeypatch):
-    import aiaudit.browse
+    import aiaudit.library.listing
     from aiaudit.i18n import Msg
 
     def broken(fmt, lang):
         raise FileNotFoundError(Msg("library.data_missing", name="'checklists'"))
 
-    monkeypatch.setattr(aiaudit.browse, "render_framework_list", broken)
+    monkeypatch.setattr(aiaudit.library.listing, "render_framework_list", broken)
     en = invoke("frameworks", "list")
     ko = invoke("frameworks", "list", "--lang", "ko")
     assert en.exit_code == ko.exit_code == 3

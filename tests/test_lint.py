@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from aiaudit.diagnostics import CODES
-from aiaudit.lint import lint_source, untranslated_ko, wrong_language_en
+from aiaudit.library.lint import lint_source, untranslated_ko, wrong_language_en
 from aiaudit.validation import validate_file
 
 HEAD = """\
@@ -253,8 +253,9 @@ def test_framework_files_are_linted_by_validate(tmp_path):
 
 
 def test_warnings_name_a_builtin_by_its_id_and_a_file_by_its_path(tmp_path):
-    from aiaudit.library import builtin_checklist, builtin_checklist_ids, builtin_checklist_path
-    from aiaudit.lint import _command_arg
+    from aiaudit.library.builtins import builtin_checklist_ids, builtin_checklist_path
+    from aiaudit.library.checklists import builtin_checklist
+    from aiaudit.library.lint import _command_arg
     from aiaudit.loading import load_file
 
     checklist_id = builtin_checklist_ids()[0]

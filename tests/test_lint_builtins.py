@@ -6,16 +6,12 @@ import fnmatch
 
 import pytest
 
-from aiaudit.coverage import coverage, find_framework
-from aiaudit.library import (
-    builtin_checklist,
-    builtin_checklist_ids,
-    builtin_checklist_path,
-    clause_index,
-    data_dir,
-    frameworks,
-)
-from aiaudit.lint import lint_source, untranslated_ko, wrong_language_en
+from aiaudit import data_dir
+from aiaudit.library.builtins import builtin_checklist_ids, builtin_checklist_path
+from aiaudit.library.catalog import clause_index, frameworks
+from aiaudit.library.checklists import builtin_checklist
+from aiaudit.library.coverage import coverage, find_framework
+from aiaudit.library.lint import lint_source, untranslated_ko, wrong_language_en
 from aiaudit.loading import load_file
 from aiaudit.validation import validate_file
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from aiaudit.audits import load_audit
-from aiaudit.locking import LockBusy, audit_lock, lock_path
+from aiaudit.audit.load import load_audit
+from aiaudit.audit.lock import LockBusy, audit_lock, lock_path
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locking and signals")
 

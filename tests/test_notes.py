@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiaudit.notes import render_notes, safe_link
+from aiaudit.render.notes import render_notes, safe_link
 
 CASES = [
     # (note, must contain, must not contain)

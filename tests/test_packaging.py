@@ -6,7 +6,9 @@ from importlib import metadata
 from pathlib import Path
 
 import aiaudit
-from aiaudit.library import builtin_checklist_ids, data_dir, frameworks
+from aiaudit import data_dir
+from aiaudit.library.builtins import builtin_checklist_ids
+from aiaudit.library.catalog import frameworks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +43,7 @@ def test_wheel_cache_of_builtins_matches_the_yaml():
     """hatch_build.py pre-parses the built-in YAML; each entry must equal a fresh parse of its file."""
     import hashlib
 
-    from aiaudit.library import CACHE_NAME, _builtin_cache
+    from aiaudit.library.builtins import CACHE_NAME, _builtin_cache
     from aiaudit.loading import load_file
 
     folder = data_dir("checklists")

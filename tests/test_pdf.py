@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aiaudit.audits import load_audit
+from aiaudit import data_dir
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import load_audit
 from aiaudit.cli import cli
-from aiaudit.evaluation import evaluate
-from aiaudit.library import data_dir
 from aiaudit.render import ReportOptions
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -318,7 +318,7 @@ def test_weasyprint_is_imported_only_for_pdf(tmp_path):
     code = f"""
 import sys
 from click.testing import CliRunner
-import aiaudit.evaluation, aiaudit.render.data
+import aiaudit.audit.evaluation, aiaudit.render.data
 assert "jinja2" not in sys.modules and "weasyprint" not in sys.modules, "evaluation/model import a renderer"
 from aiaudit.cli import cli
 runner = CliRunner(env={{"AIAUDIT_LANG": "en"}})
@@ -354,7 +354,7 @@ def test_pdf_goes_to_stdout_only_when_it_is_not_a_terminal(monkeypatch, mini, in
 
 
 def test_missing_hangul_font_warns_for_korean_pdf(monkeypatch, mini, tmp_path, invoke):
-    monkeypatch.setattr("aiaudit.doctor.hangul_fonts", lambda *a, **k: [])
+    monkeypatch.setattr("aiaudit.render.doctor.hangul_fonts", lambda *a, **k: [])
     monkeypatch.setattr("aiaudit.render.render", lambda *a, **k: b"%PDF-1.7 fake")
     result = invoke("report", mini / "audit.yaml", "-o", tmp_path / "r.pdf", "--lang", "ko")
     assert result.exit_code == 0 and "fonts-nanum" in result.stderr

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from aiaudit.diagnostics import DiagnosticError, UsageError
-from aiaudit.gate.policy import load_policy, preset_names, preset_text
+from aiaudit.policy.load import load_policy, preset_names, preset_text
 from aiaudit.validation import validate_file
 
 PRESETS = ("genai-baseline", "eu-ai-act-high-risk", "eu-ai-act-transparency", "kr-ai-basic-act", "classroom-minimum")
@@ -49,7 +49,7 @@ def test_a_full_policy_is_valid(tmp_path):
 def test_the_policy_kind_uses_the_gate_check():
     from aiaudit.validation import CHECKS
 
-    assert CHECKS["policy"] == "aiaudit.gate.policy:check_document"
+    assert CHECKS["policy"] == "aiaudit.policy.load:check_document"
 
 
 @pytest.mark.parametrize(

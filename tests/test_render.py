@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from aiaudit.audits import load_audit
-from aiaudit.evaluation import evaluate
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import load_audit
 from aiaudit.render import EXTENSIONS, FORMATS, ReportOptions, render
 from aiaudit.render.charts import Bar, band, bar_chart, score_ring, status_bar
 from aiaudit.render.html import css_string, filesize, page_footer, pct, render_text

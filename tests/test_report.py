@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from aiaudit.audits import load_audit
-from aiaudit.evaluation import evaluate
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import load_audit
 from aiaudit.render import ReportOptions, format_for, render
 from aiaudit.schemas import schema_text, validator
 

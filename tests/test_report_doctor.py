@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from aiaudit import doctor
+from aiaudit.render import doctor
 
 
 def test_doctor_passes_on_a_machine_with_fonts_nanum_and_pango(invoke):

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiaudit.audits import load_audit
+from aiaudit.audit.load import load_audit
+from aiaudit.audit.roundtrip import Change, RoundTripError, _guess_indent, apply, save
 from aiaudit.loading import load_bytes
-from aiaudit.roundtrip import Change, RoundTripError, _guess_indent, apply, save
 
 SHA = "f11cc0d0507abede26c0010cf1a47cc764bfca132134c7e2f3166727e8fb65ee"
 
@@ -193,7 +193,7 @@ def test_four_space_indentation_is_kept():
 def test_an_edit_that_would_change_other_values_is_refused(mini, monkeypatch):
     path = _write(mini)
     before = path.read_bytes()
-    import aiaudit.roundtrip as rt
+    import aiaudit.audit.roundtrip as rt
 
     real = rt._set_path
 

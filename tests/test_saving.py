@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from aiaudit.saving import atomic_write
+from aiaudit.files import atomic_write
 
 
 def test_atomic_write_replaces_and_keeps_mode(tmp_path):

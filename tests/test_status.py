@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from aiaudit.audits import load_audit
-from aiaudit.progress import progress
+from aiaudit.audit.load import load_audit
+from aiaudit.audit.status import progress
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from .schemas import available_kinds, schema_diagnostics
 CHECKS = {
     "audit": "aiaudit.validation:_audit_checks",
     "checklist": "aiaudit.validation:_checklist_checks",
-    "framework": "aiaudit.lint:framework_checks",
-    "policy": "aiaudit.gate.policy:check_document",
+    "framework": "aiaudit.library.lint:framework_checks",
+    "policy": "aiaudit.policy.load:check_document",
     "rubric": "aiaudit.grading.rubric:rubric_checks",
     "report": "aiaudit.validation:_schema_only",  # JSON reports (`aiaudit report -o report.json`)
 }
@@ -63,12 +63,12 @@ def _schema_only(doc: Document, options: Options) -> list[Diagnostic]:
 
 
 def _checklist_checks(doc: Document, options: Options) -> list[Diagnostic]:
-    from .library import checklist_from_document
+    from .library.checklists import checklist_from_document
 
     checklist, problems = checklist_from_document(doc)
     if checklist is not None:
         try:
-            from .lint import lint_checklist  # the library's lint, when present
+            from .library.lint import lint_checklist  # the library's lint, when present
         except ImportError:  # pragma: no cover
             return problems
         problems = problems + lint_checklist(checklist, doc)
@@ -76,7 +76,7 @@ def _checklist_checks(doc: Document, options: Options) -> list[Diagnostic]:
 
 
 def _audit_checks(doc: Document, options: Options) -> list[Diagnostic]:
-    from .audits import audit_from_document
+    from .audit.load import audit_from_document
 
     _, problems = audit_from_document(doc, allow_outside=options.allow_outside_evidence, max_bytes=options.max_bytes)
     return problems

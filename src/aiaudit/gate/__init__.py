@@ -10,8 +10,8 @@ import datetime as dt
 
 from ..diagnostics import DiagnosticError, has_errors
 from ..loading import DEFAULT_MAX_BYTES, load_file
-from .policy import Policy, item_problems, load_policy, unusable
-from .rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation, evaluate_rules
+from ..policy.load import Policy, item_problems, load_policy, unusable
+from ..policy.rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation, evaluate_rules
 
 __all__ = ["FAIL", "PASS", "WAIVED", "GateResult", "Policy", "RuleResult", "Violation", "load_policy", "run_gate"]
 
@@ -30,8 +30,8 @@ def run_gate(
     Raises :class:`DiagnosticError` with exit code 2 when the policy or the audit cannot be used
     (unreadable, invalid, or the policy names items the audit lacks).
     """
-    from ..audits import audit_from_document
-    from ..evaluation import evaluate
+    from ..audit.evaluation import evaluate
+    from ..audit.load import audit_from_document
 
     policy = load_policy(policy_spec, max_bytes=max_bytes)
     try:

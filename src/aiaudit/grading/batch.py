@@ -290,7 +290,7 @@ def _replace(grade: TeamGrade, **changes) -> TeamGrade:
 
 
 def _grade(sub: Submission, config: Config):
-    from ..audits import audit_from_document
+    from ..audit.load import audit_from_document
 
     path = Path(sub.path)
     if sub.is_dir:
@@ -315,7 +315,7 @@ def _grade(sub: Submission, config: Config):
             doc.diagnostic("E604", Msg("grading.diag.missing_checklist", id=c), ("checklists",)) for c in missing
         ]
         return _invalid(sub, problems, config, doc.name, members, audit.system_name), None
-    from ..evaluation import evaluate
+    from ..audit.evaluation import evaluate
 
     ev = evaluate(audit)
     return _score(sub, ev, problems, config, doc, members), ev
@@ -494,7 +494,9 @@ def _work(sub: Submission) -> TeamGrade:
 
 def _warm(config: Config) -> None:
     """Load what every worker needs once, before forking, so each child inherits it."""
-    from ..library import builtin_checklist, builtin_checklist_path, frameworks
+    from ..library.builtins import builtin_checklist_path
+    from ..library.catalog import frameworks
+    from ..library.checklists import builtin_checklist
     from ..schemas import validator
 
     validator("audit")

@@ -33,8 +33,8 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from .. import evidence as ev_paths
-from ..evaluation import Evaluation
+from ..audit import evidence as ev_paths
+from ..audit.evaluation import Evaluation
 from .rubric import Criterion, Late
 
 CLAIMS = ("met", "partial")
@@ -136,7 +136,7 @@ def justified_ratio(ev: Evaluation, criterion: Criterion) -> Measured:
 
 
 def framework_coverage(ev: Evaluation, criterion: Criterion) -> Measured:
-    from ..library import framework_of
+    from ..library.catalog import framework_of
 
     scores = ev.by_framework()
     wanted = criterion.frameworks or tuple(fw for fw, s in scores.items() if s.total)

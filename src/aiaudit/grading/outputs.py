@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__
+from ..files import atomic_write
 from ..i18n import Msg, localize, messages, t
-from ..saving import atomic_write
 from .batch import ClassResult, Config, CriterionGrade, TeamGrade
 from .criteria import Lost
 from .rubric import Rubric
@@ -31,7 +31,7 @@ HIST_BINS = 10
 
 
 def environment():
-    from ..templating import with_filters
+    from ..render.templating import with_filters
 
     return with_filters(pts=format_points)
 
@@ -227,7 +227,7 @@ def write_class(result: ClassResult, out_dir: Path, lang: str = "en", excel: boo
 
 
 def _lost_rows(lost: tuple[Lost, ...], items: dict, lang: str) -> list[dict]:
-    from ..library import frameworks
+    from ..library.catalog import frameworks
 
     rows = []
     for entry in lost:

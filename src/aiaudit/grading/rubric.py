@@ -272,7 +272,7 @@ _HAS_ZONE = re.compile(r"[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})
 
 
 def _framework_ids() -> set[str]:
-    from ..library import frameworks
+    from ..library.catalog import frameworks
 
     try:
         return set(frameworks())

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .. import evidence as _evidence
-from ..evaluation import Evaluation, ItemResult, Score, score
+from ..audit import evidence as _evidence
+from ..audit.evaluation import Evaluation, ItemResult, Score, score
 from ..i18n import t
-from ..library import BUILTIN_PREFIX, clause_index, framework_of, frameworks
+from ..library.builtins import BUILTIN_PREFIX
+from ..library.catalog import clause_index, framework_of, frameworks
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
 from . import ReportOptions
 

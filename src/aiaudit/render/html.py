@@ -11,12 +11,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..evaluation import Evaluation
+from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
 from ..model import SEVERITIES, STATUSES
-from ..notes import render_notes
 from . import ReportOptions, charts
 from .data import CLAUSE_STATUSES, EVIDENCE_CHECKS, TOP_FINDINGS, Report, build
+from .notes import render_notes
 
 #: Image evidence shown as thumbnails: magic bytes → MIME type. SVG is never shown (it can reference URLs).
 IMAGE_TYPES = {
@@ -28,7 +28,7 @@ IMAGE_TYPES = {
 
 
 def environment():
-    from ..templating import with_filters
+    from .templating import with_filters
 
     return with_filters(notes=render_notes, pct=pct, css_string=css_string, filesize=filesize)
 

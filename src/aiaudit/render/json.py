@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..evaluation import Evaluation
+from ..audit.evaluation import Evaluation
 from . import ReportOptions
 from .data import build
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..evaluation import Evaluation
+from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
 from ..model import STATUSES
 from . import ReportOptions

@@ -20,10 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from .. import data_dir
+from ..audit.evaluation import Evaluation
 from ..diagnostics import AiauditError
-from ..evaluation import Evaluation
 from ..i18n import Msg, t
-from ..library import data_dir
 from . import PDF_VARIANTS, ReportOptions
 from .data import build
 from .html import render_report
@@ -93,7 +93,7 @@ def hangul_font_missing(evaluation: Evaluation, lang: str) -> bool:
     """Whether the PDF will contain Korean text but no installed font can draw it."""
     if lang != "ko" and not _HANGUL.search(evaluation.audit.raw.decode("utf-8", "replace")):
         return False
-    from ..doctor import hangul_fonts
+    from .doctor import hangul_fonts
 
     return not hangul_fonts()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ...diagnostics import UsageError
 from ...i18n import Msg
-from ..rules import FAIL, GateResult, RuleResult, Violation
+from ...policy.rules import FAIL, GateResult, RuleResult, Violation
 
 #: Format name → "module:function"; each function takes a GateResult and returns text.
 FORMATS = {
@@ -73,7 +73,7 @@ def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]
     Files are written atomically. With a ``github`` output and ``$GITHUB_STEP_SUMMARY`` set, the
     Markdown summary is appended to that file. Several results only go to concatenable formats.
     """
-    from ...saving import atomic_write
+    from ...files import atomic_write
 
     check_specs(specs, len(results))
     rendered = [(fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r) for r in results)) for fmt, path in specs]

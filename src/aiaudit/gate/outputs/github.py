@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ...i18n import t
-from ..rules import FAIL, GateResult
+from ...policy.rules import FAIL, GateResult
 from . import display_path, findings, verdict
 
 

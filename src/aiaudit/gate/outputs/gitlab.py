@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..rules import FAIL, GateResult
+from ...policy.rules import FAIL, GateResult
 from . import display_path, findings
 
 _SEVERITY = {"critical": "critical", "high": "major", "medium": "minor", "low": "info"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ... import __version__
-from ..rules import GateResult, RuleResult, Violation
+from ...policy.rules import GateResult, RuleResult, Violation
 
 
 def _where(where: tuple[str, int, int]) -> dict:

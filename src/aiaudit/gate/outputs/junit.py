@@ -11,7 +11,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
-from ..rules import FAIL, WAIVED, GateResult
+from ...policy.rules import FAIL, WAIVED, GateResult
 
 # Characters XML 1.0 cannot carry, even escaped.
 _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

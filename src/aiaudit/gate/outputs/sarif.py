@@ -14,7 +14,7 @@ import json
 
 from ... import __version__
 from ...i18n import t
-from ..rules import FAIL, GateResult
+from ...policy.rules import FAIL, GateResult
 from . import Finding, display_path, findings
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,7 +28,7 @@ def _text(value: str, limit: int = 1024) -> str:
 
 
 def _item_rule(finding: Finding, lang: str) -> dict:
-    from ...library import framework_of
+    from ...library.catalog import framework_of
 
     item = finding.item
     clauses = ", ".join(item.refs) or "-"
@@ -58,7 +58,7 @@ def _item_rule(finding: Finding, lang: str) -> dict:
 
 
 def _clause_rule(finding: Finding, lang: str) -> dict:
-    from ...library import clause_index
+    from ...library.catalog import clause_index
 
     clause = clause_index()[finding.subject]
     title = clause.title.get(lang)

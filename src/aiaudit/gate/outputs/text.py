@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...i18n import t
-from ..rules import GateResult
+from ...policy.rules import GateResult
 from . import verdict
 
 

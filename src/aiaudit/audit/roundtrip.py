@@ -32,10 +32,10 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import AiauditError, Diagnostic, DiagnosticError
-from .i18n import Msg, current_lang, localize, t
-from .loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
-from .saving import atomic_write
+from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
+from ..files import atomic_write
+from ..i18n import Msg, current_lang, localize, t
+from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _PYYAML_RESOLVER = yaml.resolver.Resolver()
@@ -455,7 +455,7 @@ def _merged(old: Any, value: Any) -> Any:
 
 def _first_difference(a: Any, b: Any, path: tuple) -> str | None:
     """The JSON path where two plain values differ (types and key order count), or None."""
-    from .loading import json_path
+    from ..loading import json_path
 
     if type(a) is not type(b):
         return json_path(path)

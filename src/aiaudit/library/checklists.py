@@ -1,138 +1,20 @@
-"""The built-in library: checklists and the frameworks catalog shipped in the package, and include/select."""
+"""Checklists: loading one (built-in or file), resolving its includes and selections, and checking ids."""
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import hashlib
 from functools import cache
 from pathlib import Path
 
-from . import PACKAGE_DIR
-from .applicability import FIELDS, fields_used
-from .diagnostics import Diagnostic, DiagnosticError, has_errors
-from .i18n import Msg
-from .loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
-from .model import Checklist, Clause, Framework, Item, Section, Text
-from .schemas import schema_diagnostics
-
-BUILTIN_PREFIX = "builtin:"
-#: Written into the wheel by hatch_build.py: the built-in YAML pre-parsed, keyed by path and sha256.
-CACHE_NAME = ".builtin-cache.json"
-
-
-def data_dir(name: str) -> Path:
-    """A data folder shipped in the wheel (``checklists``, ``templates``); the checkout's copy in development."""
-    packaged = PACKAGE_DIR / name
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / name
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(Msg("library.data_missing", name=repr(name)))
-
-
-@cache
-def _builtin_cache() -> dict:
-    try:
-        import json
-
-        return json.loads((data_dir("checklists") / CACHE_NAME).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError):
-        return {}
-
-
-def _load(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Load a YAML file; a shipped built-in whose sha256 matches the wheel's cache skips parsing.
-
-    Cached documents carry no positions: built-ins are validated by the test suite, and
-    ``aiaudit validate``/``lint`` on a built-in read its YAML through :func:`load_file` instead.
-    """
-    name = name if name is not None else str(path)
-    raw = read_limited(path, max_bytes, name)
-    cached = _builtin_cache()
-    if cached:
-        try:
-            rel = path.resolve().relative_to(data_dir("checklists").resolve()).as_posix()
-        except ValueError:
-            rel = None
-        entry = cached.get(rel) if rel else None
-        if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
-            return Document(name, entry["data"], raw)
-    return load_bytes(raw, name, max_bytes)
-
-
-def builtin_checklist_ids() -> list[str]:
-    """Ids of the built-in checklists, sorted."""
-    return sorted(p.stem for p in data_dir("checklists").glob("*.yaml"))
-
-
-def builtin_checklist_path(checklist_id: str) -> Path | None:
-    path = data_dir("checklists") / f"{checklist_id}.yaml"
-    return path if checklist_id in builtin_checklist_ids() else None
-
-
-# --- frameworks -------------------------------------------------------------------------------
-
-
-@cache
-def frameworks() -> dict[str, Framework]:
-    """The frameworks catalog, by framework id."""
-    out: dict[str, Framework] = {}
-    folder = data_dir("checklists") / "frameworks"
-    for path in sorted(folder.glob("*.yaml")):
-        doc = _load(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
-        problems = schema_diagnostics(doc, "framework")
-        if has_errors(problems):
-            raise DiagnosticError(problems)
-        out[doc.data["id"]] = _framework(doc.data)
-    return out
-
-
-def _framework(data: dict) -> Framework:
-    clauses = tuple(
-        Clause(
-            id=c["id"],
-            title=Text.of(c["title"]),
-            summary=Text.of(c["summary"]),
-            verified=bool(c["verified"]),
-            framework=data["id"],
-            cite=c.get("cite", ""),
-            group=c.get("group", ""),
-            applies_from=c.get("applies_from"),
-            source=c.get("source"),
-            note=Text.of(c.get("note")),
-        )
-        for c in data["clauses"]
-    )
-    return Framework(
-        id=data["id"],
-        prefix=data["prefix"],
-        title=Text.of(data["title"]),
-        short=Text.of(data["short"]),
-        source=data["source"],
-        clauses=clauses,
-        edition=data.get("edition", ""),
-        dates=tuple(data.get("dates", ())),
-    )
-
-
-@cache
-def clause_index() -> dict[str, Clause]:
-    """Every catalog clause by id."""
-    return {c.id: c for fw in frameworks().values() for c in fw.clauses}
-
-
-def framework_of(clause_id: str) -> Framework | None:
-    """The framework a clause id belongs to, by its id prefix (longest prefix wins)."""
-    best: Framework | None = None
-    for fw in frameworks().values():
-        if clause_id.startswith(fw.prefix + "-") and (best is None or len(fw.prefix) > len(best.prefix)):
-            best = fw
-    return best
-
-
-# --- checklists -------------------------------------------------------------------------------
+from .. import data_dir
+from ..diagnostics import Diagnostic, DiagnosticError, has_errors
+from ..i18n import Msg
+from ..loading import DEFAULT_MAX_BYTES, Document
+from ..model import Checklist, Item, Section, Text
+from ..schemas import schema_diagnostics
+from .builtins import BUILTIN_PREFIX, builtin_checklist_path, load_builtin
+from .conditions import FIELDS, fields_used
 
 
 def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Checklist:
@@ -163,7 +45,7 @@ def checklist_from_file(
 ) -> tuple[Checklist | None, list[Diagnostic]]:
     """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic."""
     try:
-        doc = _load(path, name=name, max_bytes=max_bytes)
+        doc = load_builtin(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
         return None, exc.diagnostics
     # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .applicability import applies
-from .diagnostics import UsageError
-from .i18n import Msg, t
-from .library import load_checklist
-from .model import Checklist, merge_sections
-from .saving import atomic_write
+from ..diagnostics import UsageError
+from ..files import atomic_write
+from ..i18n import Msg, t
+from ..library.checklists import load_checklist
+from ..library.conditions import applies
+from ..model import Checklist, merge_sections
 
 
 @dataclass(frozen=True)

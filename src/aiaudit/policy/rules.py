@@ -26,13 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import evidence as ev
+from ..audit import evidence as ev
+from ..audit.evaluation import Evaluation, ItemResult
 from ..diagnostics import Diagnostic
-from ..evaluation import Evaluation, ItemResult
 from ..i18n import t
 from ..loading import Document
 from ..model import Item
-from .policy import Policy, Waiver, Where
+from .load import Policy, Waiver, Where
 
 PASS = "pass"
 FAIL = "fail"
@@ -219,7 +219,7 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
             what = ctx.t("what.section", id=section_id)
             yield _min_score(ctx, rule_id, title, sections.get(section_id), minimum, what, missing, unscored, where)
     if policy.min_frameworks:
-        from ..library import frameworks
+        from ..library.catalog import frameworks
 
         catalog = frameworks()
         scores = evaluation.by_framework()
@@ -296,7 +296,7 @@ def _must_meet(ctx: _Context) -> Iterator[RuleResult]:
 def _coverage(ctx: _Context) -> Iterator[RuleResult]:
     if not ctx.policy.cover:
         return  # the catalog takes a while to load
-    from ..library import frameworks
+    from ..library.catalog import frameworks
 
     catalog = frameworks()
     top = ctx.where(("answers",), key=True)

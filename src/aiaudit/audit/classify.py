@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, DiagnosticError
-from .i18n import t
-from .loading import DEFAULT_MAX_BYTES, Document, load_file
+from ..diagnostics import Diagnostic, DiagnosticError
+from ..i18n import t
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 
 #: EU member states (ISO 3166 codes; Greece also as EL), for the default of ``eu_market``.
 EU_MEMBERS = frozenset(

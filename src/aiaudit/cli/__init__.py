@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .diagnostics import EXIT_INVALID, EXIT_UNUSABLE, AiauditError, Diagnostic, DiagnosticError
-from .i18n import LANGS, Msg, default_lang, localize, set_lang, t
-from .loading import DEFAULT_MAX_BYTES
+from .. import __version__
+from ..diagnostics import EXIT_INVALID, EXIT_UNUSABLE, AiauditError, Diagnostic, DiagnosticError
+from ..i18n import LANGS, Msg, default_lang, localize, set_lang, t
+from ..loading import DEFAULT_MAX_BYTES
 
 EXIT_INTERNAL = 3
 
@@ -102,8 +102,8 @@ def validate(files, fmt, quiet, max_bytes, allow_outside_evidence, lang) -> None
     """
     import json
 
-    from .diagnostics import exit_code_for
-    from .validation import Options, validate_file
+    from ..diagnostics import exit_code_for
+    from ..validation import Options, validate_file
 
     lang = lang or default_lang()
     options = Options(max_bytes=max_bytes, allow_outside_evidence=allow_outside_evidence)
@@ -169,7 +169,7 @@ def init(
     output, name, checklists, owner, purpose, modalities, regions, users, risk_tier, public_facing, role, force, lang
 ) -> None:
     """Create a new audit file listing every applicable item, ready to fill in an editor."""
-    from .scaffold import Profile, init_audit
+    from ..audit.create import Profile, init_audit
 
     lang = lang or default_lang()
     profile = Profile(
@@ -216,11 +216,11 @@ def report(
     The format follows the output file's extension (.html, .pdf, .md, .json) unless --format
     says otherwise. `-o -` writes to standard output (a PDF only when it is not a terminal).
     """
-    from .audits import load_audit
-    from .diagnostics import UsageError
-    from .evaluation import evaluate
-    from .render import BINARY, ReportOptions, format_for, render
-    from .saving import atomic_write
+    from ..audit.evaluation import evaluate
+    from ..audit.load import load_audit
+    from ..diagnostics import UsageError
+    from ..files import atomic_write
+    from ..render import BINARY, ReportOptions, format_for, render
 
     lang = lang or default_lang()
     fmt = format_for(output, fmt)
@@ -243,7 +243,7 @@ def report(
     )
     evaluation = evaluate(loaded)
     if fmt == "pdf":
-        from .render.pdf import hangul_font_missing
+        from ..render.pdf import hangul_font_missing
 
         if hangul_font_missing(evaluation, lang):
             click.echo(t("report.no_hangul_font", lang), err=True)
@@ -270,7 +270,7 @@ def report(
 @click.argument("kind", required=False)
 def schema(kind) -> None:
     """Print the JSON Schema of a file kind (checklist, audit, framework, ...)."""
-    from .schemas import available_kinds, schema_text
+    from ..schemas import available_kinds, schema_text
 
     kinds = available_kinds()
     if kind is None:
@@ -298,7 +298,7 @@ def checklists_group() -> None:
 @lang_option
 def checklists_list(fmt, lang) -> None:
     """List the built-in checklists with their item, section and framework counts."""
-    from .browse import builtin_listing, render_checklist_list
+    from ..library.listing import builtin_listing, render_checklist_list
 
     lang = lang or default_lang()
     listing = builtin_listing()
@@ -318,7 +318,7 @@ def checklists_list(fmt, lang) -> None:
 @max_bytes_option
 def checklists_show(checklist, section, full, fmt, lang, max_bytes) -> None:
     """Show a checklist (built-in id or file): sections, items, severities, references, conditions."""
-    from .browse import render_checklist, resolve_checklist
+    from ..library.listing import render_checklist, resolve_checklist
 
     lang = lang or default_lang()
     loaded = resolve_checklist(checklist, max_bytes=max_bytes)
@@ -334,8 +334,8 @@ def checklists_show(checklist, section, full, fmt, lang, max_bytes) -> None:
 @max_bytes_option
 def checklists_coverage(checklist, framework, gaps_only, fmt, lang, max_bytes) -> None:
     """Every clause of a framework and the checklist's items that cover it; uncovered clauses are gaps."""
-    from .browse import render_coverage, render_coverage_summary, resolve_checklist
-    from .coverage import coverage, coverage_all, find_framework
+    from ..library.coverage import coverage, coverage_all, find_framework
+    from ..library.listing import render_coverage, render_coverage_summary, resolve_checklist
 
     lang = lang or default_lang()
     fw = find_framework(framework) if framework is not None else None
@@ -356,7 +356,7 @@ def frameworks_group() -> None:
 @lang_option
 def frameworks_list(fmt, lang) -> None:
     """List the frameworks of the catalog with their clause counts."""
-    from .browse import render_framework_list
+    from ..library.listing import render_framework_list
 
     click.echo(render_framework_list(fmt, lang or default_lang()), nl=False)
 
@@ -367,8 +367,8 @@ def frameworks_list(fmt, lang) -> None:
 @lang_option
 def frameworks_show(framework, fmt, lang) -> None:
     """Show every clause of a framework (by id or clause prefix)."""
-    from .browse import render_framework
-    from .coverage import find_framework
+    from ..library.coverage import find_framework
+    from ..library.listing import render_framework
 
     click.echo(render_framework(find_framework(framework), fmt, lang or default_lang()), nl=False)
 
@@ -390,8 +390,8 @@ def lint_cmd(checklists, fmt, quiet, strict, max_bytes, lang) -> None:
     """
     import json
 
-    from .diagnostics import exit_code_for
-    from .lint import lint_source
+    from ..diagnostics import exit_code_for
+    from ..library.lint import lint_source
 
     lang = lang or default_lang()
     results = [lint_source(c, max_bytes=max_bytes) for c in checklists]
@@ -442,7 +442,7 @@ def convert_cmd(source, source_format, output, checklist_id, prefix, force, max_
     Clause references are mapped from keywords (review them); English text without a known Korean
     translation is copied into `ko` and the item tagged needs-translation.
     """
-    from .convert import checklist_id_for, convert_file, write_converted
+    from ..library.convert import checklist_id_for, convert_file, write_converted
 
     lang = lang or default_lang()
     converted = convert_file(source_format, source, checklist_id or checklist_id_for(output), prefix=prefix, max_bytes=max_bytes)
@@ -486,7 +486,7 @@ def fill_command(audit, sections, items, include_all, answered_by, lang, max_byt
     Exit 0 when done or quit, 130 when interrupted (answers so far are saved), 2 when another
     aiaudit process is editing the file.
     """
-    from .questionnaire import run_fill
+    from ..fill.session import run_fill
 
     code = run_fill(
         audit,
@@ -521,8 +521,8 @@ def answer_command(
 
     The file is checked and saved atomically with its comments kept; an invalid answer leaves it untouched.
     """
-    from .answering import AnswerInput, answer_one, import_answers
-    from .diagnostics import UsageError
+    from ..audit.answer import AnswerInput, answer_one, import_answers
+    from ..diagnostics import UsageError
 
     lang = lang or default_lang()
     options = {"lang": lang, "allow_outside": allow_outside_evidence, "max_bytes": max_bytes}
@@ -557,7 +557,7 @@ def classify_command(audit, answers_file, date, lang, max_bytes, allow_outside_e
     Sets system.classification (categories, duties, reasoning, answers) and system.risk_tier, so
     item applicability follows. Exit 130 when interrupted (nothing is written).
     """
-    from .questionnaire import run_classify
+    from ..fill.session import run_classify
 
     code = run_classify(
         audit,
@@ -580,8 +580,8 @@ def status_command(audit, fmt, lang, max_bytes, allow_outside_evidence) -> None:
     """Show how far AUDIT is filled in: per section, unanswered critical items, the next item."""
     import json
 
-    from .audits import audit_from_file
-    from .progress import format_text, progress
+    from ..audit.load import audit_from_file
+    from ..audit.status import format_text, progress
 
     lang = lang or default_lang()
     loaded, problems = audit_from_file(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
@@ -625,8 +625,8 @@ def gate_command(audits, policy_spec, formats, soft_fail, today, lang, max_bytes
 
     Several audits (as pre-commit passes them) work with the text and github formats.
     """
-    from .gate import run_gate
-    from .gate.outputs import check_specs, parse_spec, verdict, write_outputs
+    from ..gate import run_gate
+    from ..gate.outputs import check_specs, parse_spec, verdict, write_outputs
 
     lang = lang or default_lang()
     specs = [parse_spec(s) for s in formats] or [("text", None)]
@@ -659,7 +659,7 @@ def policy_group() -> None:
 @lang_option
 def policy_list(lang) -> None:
     """List the built-in policy presets."""
-    from .gate.policy import presets
+    from ..policy.load import presets
 
     lang = lang or default_lang()
     entries = presets()
@@ -673,7 +673,7 @@ def policy_list(lang) -> None:
 @click.argument("name")
 def policy_show(name) -> None:
     """Print the YAML of a built-in preset (NAME or preset:NAME)."""
-    from .gate.policy import PRESET_PREFIX, preset_text
+    from ..policy.load import PRESET_PREFIX, preset_text
 
     click.echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
 
@@ -708,11 +708,11 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
     OUT/overview.html and OUT/feedback/<team>.html (and .pdf with --pdf). Broken submissions are
     listed and graded by the rubric's `invalid` rule; the batch always completes.
     """
-    from .diagnostics import UsageError
-    from .grading.batch import run
-    from .grading.overrides import load_overrides
-    from .grading.rubric import deadline_option, load_rubric
-    from .i18n import localize
+    from ..diagnostics import UsageError
+    from ..grading.batch import run
+    from ..grading.overrides import load_overrides
+    from ..grading.rubric import deadline_option, load_rubric
+    from ..i18n import localize
 
     lang = lang or default_lang()
     rubric_obj = load_rubric(rubric_source, max_bytes=max_bytes)
@@ -785,7 +785,7 @@ def rubric_group() -> None:
 @lang_option
 def rubric_list(lang) -> None:
     """List the built-in rubrics."""
-    from .grading.rubric import PRESET_PREFIX, load_rubric, preset_names
+    from ..grading.rubric import PRESET_PREFIX, load_rubric, preset_names
 
     lang = lang or default_lang()
     click.echo(t("grading.cli.rubric_header", lang))
@@ -798,7 +798,7 @@ def rubric_list(lang) -> None:
 @click.argument("name")
 def rubric_show(name) -> None:
     """Print a built-in rubric's YAML (NAME or preset:NAME)."""
-    from .grading.rubric import PRESET_PREFIX, preset_text
+    from ..grading.rubric import PRESET_PREFIX, preset_text
 
     click.echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
 
@@ -813,7 +813,7 @@ def doctor(lang) -> None:
 
     Exit 0 when both are present, 1 when either is missing.
     """
-    from .doctor import checks
+    from ..render.doctor import checks
 
     lang = lang or default_lang()
     click.echo(t("doctor.title", lang))

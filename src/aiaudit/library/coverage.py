@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import UsageError
-from .i18n import Msg
-from .library import framework_of, frameworks
-from .model import Checklist, Clause, Framework, Item
+from ..diagnostics import UsageError
+from ..i18n import Msg
+from ..model import Checklist, Clause, Framework, Item
+from .catalog import framework_of, frameworks
 
 
 @dataclass(frozen=True)

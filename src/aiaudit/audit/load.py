@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from ..diagnostics import Diagnostic, DiagnosticError, has_errors
+from ..i18n import Msg
+from ..library.builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path
+from ..library.checklists import builtin_checklist, checklist_from_file
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file
+from ..model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
+from ..schemas import schema_diagnostics
 from . import evidence as ev
-from .diagnostics import Diagnostic, DiagnosticError, has_errors
-from .i18n import Msg
-from .library import BUILTIN_PREFIX, builtin_checklist, builtin_checklist_ids, builtin_checklist_path, checklist_from_file
-from .loading import DEFAULT_MAX_BYTES, Document, load_file
-from .model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
-from .schemas import schema_diagnostics
 
 
 def load_audit(path: str | Path, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Audit:

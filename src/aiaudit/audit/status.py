@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import t
+from ..model import Audit, Text
 from .evaluation import ItemResult, evaluate
-from .i18n import t
-from .model import Audit, Text
 
 
 @dataclass(frozen=True)

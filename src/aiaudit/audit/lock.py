@@ -23,9 +23,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .diagnostics import UsageError
-from .i18n import t
-from .loading import read_limited
+from ..diagnostics import UsageError
+from ..i18n import t
+from ..loading import read_limited
 
 try:  # POSIX
     import fcntl

@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..diagnostics import Diagnostic, DiagnosticError, exit_code_for
+from ..i18n import Msg
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file
+from ..model import Checklist
+from .builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path
+from .catalog import clause_index, framework_of, frameworks
 from .coverage import Coverage, coverage, named_frameworks, referenced_frameworks
-from .diagnostics import Diagnostic, DiagnosticError, exit_code_for
-from .i18n import Msg
-from .library import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path, clause_index, framework_of, frameworks
-from .loading import DEFAULT_MAX_BYTES, Document, load_file
-from .model import Checklist
 
 #: The tag that marks an item whose Korean text is still a copy of the English (see ``aiaudit convert``).
 NEEDS_TRANSLATION = "needs-translation"
@@ -264,8 +265,8 @@ def target_coverages(checklist: Checklist) -> list[Coverage]:
 
 def framework_checks(doc: Document, options: object = None) -> list[Diagnostic]:
     """``validate`` on a framework file: its schema, then :func:`lint_framework`."""
-    from .diagnostics import has_errors
-    from .schemas import schema_diagnostics
+    from ..diagnostics import has_errors
+    from ..schemas import schema_diagnostics
 
     problems = schema_diagnostics(doc, "framework")
     return problems if has_errors(problems) else problems + lint_framework(doc)
@@ -342,7 +343,7 @@ class LintResult:
 
 def lint_source(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> LintResult:
     """Lint a checklist by built-in id or by path; never raises for bad input."""
-    from .library import checklist_from_document
+    from .checklists import checklist_from_document
 
     path = builtin_checklist_path(source)  # a built-in id wins, as everywhere else
     name = str(path) if path is not None else source

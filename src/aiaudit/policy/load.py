@@ -146,7 +146,7 @@ def check_document(doc: Document, options: object = None) -> list[Diagnostic]:
 
 def _reference_problems(doc: Document) -> list[Diagnostic]:
     """Framework ids and clause patterns that the catalog does not know."""
-    from ..library import frameworks
+    from ..library.catalog import frameworks
 
     rules = doc.data.get("rules", {})
     if not rules.get("min_score", {}).get("frameworks") and not rules.get("cover_frameworks"):

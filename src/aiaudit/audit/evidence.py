@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .i18n import Msg
+from ..i18n import Msg
 
 
 class EvidenceOutside(ValueError):

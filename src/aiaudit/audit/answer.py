@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
+from ..i18n import t
+from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
+from ..model import STATUSES, Audit, Item
 from . import evidence as ev
-from .audits import audit_from_document
-from .diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
-from .i18n import t
-from .loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
-from .model import STATUSES, Audit, Item
+from .load import audit_from_document
 from .roundtrip import Change, new_problems, save
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -513,7 +513,7 @@ def answer_one(
     date: str | None = None,
 ) -> dict:
     """``aiaudit answer AUDIT ITEM ...``: set one answer under the lock; returns the mapping written."""
-    from .locking import audit_lock
+    from .lock import audit_lock
 
     with audit_lock(path, lang):
         editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
@@ -530,7 +530,7 @@ def import_answers(
     date: str | None = None,
 ) -> list[str]:
     """``aiaudit answer AUDIT --from FILE``: import all answers of a CSV/YAML file in one save, or none."""
-    from .locking import audit_lock
+    from .lock import audit_lock
 
     with audit_lock(path, lang):
         editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)

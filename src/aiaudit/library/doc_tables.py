@@ -12,9 +12,10 @@ import re
 import sys
 from pathlib import Path
 
-from .browse import builtin_listing, render_checklist_list, render_coverage_summary, render_framework_list
+from .builtins import builtin_checklist_ids
+from .checklists import builtin_checklist
 from .coverage import coverage_all
-from .library import builtin_checklist, builtin_checklist_ids
+from .listing import builtin_listing, render_checklist_list, render_coverage_summary, render_framework_list
 
 
 def tables(lang: str = "en") -> dict[str, str]:
@@ -38,7 +39,7 @@ def fill(text: str, generated: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .saving import atomic_write
+    from ..files import atomic_write
 
     args = sys.argv[1:] if argv is None else argv
     generated = tables()

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .applicability import applies
-from .model import PRINCIPLES, SEVERITIES, STATUSES, Answer, Audit, Item, Section
+from ..library.conditions import applies
+from ..model import PRINCIPLES, SEVERITIES, STATUSES, Answer, Audit, Item, Section
 
 STATUS_VALUE = {"met": 1.0, "partial": 0.5, "not_met": 0.0, "unanswered": 0.0, "na": 0.0}
 SEVERITY_FACTOR = {"critical": 4, "high": 3, "medium": 2, "low": 1}
@@ -128,7 +128,7 @@ class Evaluation:
 
     def by_framework(self) -> dict[str, Score]:
         """Scores per framework id, for every framework an applicable item refers to."""
-        from .library import framework_of
+        from ..library.catalog import framework_of
 
         groups: dict[str, list[ItemResult]] = {}
         for r in self.results:
@@ -156,7 +156,7 @@ class Evaluation:
 
     def crosswalk(self, framework_id: str) -> list[CrosswalkRow]:
         """Every clause of a framework with the applicable items that refer to it (empty: a gap)."""
-        from .library import frameworks
+        from ..library.catalog import frameworks
 
         fw = frameworks()[framework_id]
         rows = []

@@ -22,13 +22,13 @@ from typing import Any
 
 import click
 
-from .answering import AnswerInput, Editor, normalize_status
-from .diagnostics import AiauditError, UsageError
-from .evaluation import ItemResult
-from .i18n import t
-from .loading import DEFAULT_MAX_BYTES
-from .locking import audit_lock
-from .progress import progress
+from ..audit.answer import AnswerInput, Editor, normalize_status
+from ..audit.evaluation import ItemResult
+from ..audit.lock import audit_lock
+from ..audit.status import progress
+from ..diagnostics import AiauditError, UsageError
+from ..i18n import t
+from ..loading import DEFAULT_MAX_BYTES
 
 EXIT_INTERRUPTED = 130
 
@@ -123,7 +123,7 @@ class _FillSession:
         self.saved: list[str] = []
         self.skipped: set[str] = set()
         try:
-            from .library import clause_index
+            from ..library.catalog import clause_index
 
             self.clauses = clause_index()
         except Exception:  # the catalog is optional here: show bare ids if it cannot load
@@ -296,7 +296,7 @@ _BACK = object()
 
 def ask_classification(system: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     """Ask the classification questions one by one (``b`` goes back, ``q`` quits); returns the answers."""
-    from .classify import QUESTIONS, defaults
+    from ..audit.classify import QUESTIONS, defaults
 
     base = defaults(system)
     answers: dict[str, Any] = {}
@@ -323,7 +323,7 @@ def ask_classification(system: dict[str, Any], lang: str = "en") -> dict[str, An
 
 
 def _ask_question(question: Any, default: Any, lang: str, number: int) -> Any:
-    from .classify import ANNEX_III, AnswerValueError, normalize
+    from ..audit.classify import ANNEX_III, AnswerValueError, normalize
 
     click.echo("")
     click.echo(click.style(f"{number}. {t('classify.q.' + question.id, lang)}", bold=True))
@@ -374,8 +374,8 @@ def run_classify(
     allow_outside: bool = False,
 ) -> int:
     """``aiaudit classify``: ask (or read) the answers, classify, and write the result into the audit."""
-    from .classify import classify, complete, read_answers_file
-    from .roundtrip import Change
+    from ..audit.classify import classify, complete, read_answers_file
+    from ..audit.roundtrip import Change
 
     given = read_answers_file(answers_file, lang, max_bytes) if answers_file else None
     with audit_lock(path, lang):

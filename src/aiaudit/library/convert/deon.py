@@ -29,13 +29,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .. import PACKAGE_DIR
-from ..diagnostics import AiauditError, DiagnosticError
-from ..i18n import Msg, t
-from ..library import clause_index
+from ...diagnostics import AiauditError, DiagnosticError
+from ...i18n import Msg, t
+from ...loading import DEFAULT_MAX_BYTES, Document, load_file
+from ...schemas import _convert as _schema_error  # the core's error → diagnostic mapping, reused
+from ..catalog import clause_index
 from ..lint import NEEDS_TRANSLATION
-from ..loading import DEFAULT_MAX_BYTES, Document, load_file
-from ..schemas import _convert as _schema_error  # the core's error → diagnostic mapping, reused
 
 MAX_REFS = 4
 
@@ -195,7 +194,7 @@ def _match(rules: tuple, text: str) -> tuple[str, tuple[str, ...]] | None:
 
 @cache
 def _translations() -> dict[str, str]:
-    raw = (PACKAGE_DIR / "convert" / "deon_ko.json").read_text(encoding="utf-8")
+    raw = (Path(__file__).with_name("deon_ko.json")).read_text(encoding="utf-8")
     return json.loads(raw)["texts"]
 
 

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..diagnostics import DiagnosticError, UsageError
+from ..i18n import Msg, t
+from ..loading import DEFAULT_MAX_BYTES
+from ..model import Checklist, Framework, Item, Text
+from .builtins import builtin_checklist_ids, builtin_checklist_path
+from .catalog import frameworks
+from .checklists import builtin_checklist, load_checklist
 from .coverage import Coverage, referenced_frameworks
-from .diagnostics import DiagnosticError, UsageError
-from .i18n import Msg, t
-from .library import builtin_checklist, builtin_checklist_ids, builtin_checklist_path, frameworks, load_checklist
 from .lint import looks_like_id, target_coverages
-from .loading import DEFAULT_MAX_BYTES
-from .model import Checklist, Framework, Item, Text
 
 FORMATS = ("text", "md", "json")
 

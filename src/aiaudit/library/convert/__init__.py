@@ -14,14 +14,14 @@ from pathlib import Path
 
 import yaml
 
-from ..diagnostics import AiauditError, Diagnostic, UsageError, has_errors
-from ..i18n import Msg, t
-from ..loading import DEFAULT_MAX_BYTES, load_bytes
-from ..model import Checklist
-from ..saving import atomic_write
+from ...diagnostics import AiauditError, Diagnostic, UsageError, has_errors
+from ...files import atomic_write
+from ...i18n import Msg, t
+from ...loading import DEFAULT_MAX_BYTES, load_bytes
+from ...model import Checklist
 
 #: Source formats, by the name ``--from`` takes.
-CONVERTERS = {"deon": "aiaudit.convert.deon:convert"}
+CONVERTERS = {"deon": "aiaudit.library.convert.deon:convert"}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
@@ -81,7 +81,7 @@ def write_converted(converted: Converted, output: str, force: bool = False, lang
 
 def _verify(text: str, source: str) -> Converted:
     """Load the converted text back as a checklist and lint it: a converter never writes an invalid file."""
-    from ..library import checklist_from_document
+    from ..checklists import checklist_from_document
     from ..lint import NEEDS_TRANSLATION, lint_checklist
 
     doc = load_bytes(text.encode("utf-8"), name=f"<converted from {source}>")

@@ -1,0 +1,68 @@
+"""The frameworks catalog: frameworks, their clauses, and looking a clause up by id."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from .. import data_dir
+from ..diagnostics import DiagnosticError, has_errors
+from ..model import Clause, Framework, Text
+from ..schemas import schema_diagnostics
+from .builtins import BUILTIN_PREFIX, load_builtin
+
+
+@cache
+def frameworks() -> dict[str, Framework]:
+    """The frameworks catalog, by framework id."""
+    out: dict[str, Framework] = {}
+    folder = data_dir("checklists") / "frameworks"
+    for path in sorted(folder.glob("*.yaml")):
+        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
+        problems = schema_diagnostics(doc, "framework")
+        if has_errors(problems):
+            raise DiagnosticError(problems)
+        out[doc.data["id"]] = _framework(doc.data)
+    return out
+
+
+def _framework(data: dict) -> Framework:
+    clauses = tuple(
+        Clause(
+            id=c["id"],
+            title=Text.of(c["title"]),
+            summary=Text.of(c["summary"]),
+            verified=bool(c["verified"]),
+            framework=data["id"],
+            cite=c.get("cite", ""),
+            group=c.get("group", ""),
+            applies_from=c.get("applies_from"),
+            source=c.get("source"),
+            note=Text.of(c.get("note")),
+        )
+        for c in data["clauses"]
+    )
+    return Framework(
+        id=data["id"],
+        prefix=data["prefix"],
+        title=Text.of(data["title"]),
+        short=Text.of(data["short"]),
+        source=data["source"],
+        clauses=clauses,
+        edition=data.get("edition", ""),
+        dates=tuple(data.get("dates", ())),
+    )
+
+
+@cache
+def clause_index() -> dict[str, Clause]:
+    """Every catalog clause by id."""
+    return {c.id: c for fw in frameworks().values() for c in fw.clauses}
+
+
+def framework_of(clause_id: str) -> Framework | None:
+    """The framework a clause id belongs to, by its id prefix (longest prefix wins)."""
+    best: Framework | None = None
+    for fw in frameworks().values():
+        if clause_id.startswith(fw.prefix + "-") and (best is None or len(fw.prefix) > len(best.prefix)):
+            best = fw
+    return best
