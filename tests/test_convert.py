@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from aiaudit.cli.kinds import kinds
 from aiaudit.library.catalog import clause_index
 from aiaudit.library.checklists import load_checklist
 from aiaudit.library.convert import checklist_id_for, convert_file
@@ -59,7 +60,7 @@ def test_deon_default_checklist_converts_to_a_valid_checklist(invoke, tmp_path, 
     assert f"Wrote {out}: checklist my-checklist with {lines} items in {len(deon_data['sections'])} sections" in result.stderr
     assert "0 item(s) still need a Korean translation" in result.stderr
 
-    validated = validate_file(out)
+    validated = validate_file(out, kinds())
     assert validated.kind == "checklist"
     assert [d for d in validated.diagnostics if d.severity == "error"] == []
     linted = lint_source(str(out))

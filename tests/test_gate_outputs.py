@@ -13,7 +13,8 @@ from lxml import etree
 
 from aiaudit.gate import run_gate
 from aiaudit.gate.outputs import FORMATS, parse_spec, render
-from aiaudit.gate.outputs.github import escape_data, escape_property, md
+from aiaudit.gate.outputs.github import escape_data, escape_property
+from aiaudit.text import md_escape
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -104,7 +105,7 @@ def junit_schema(conformance_dir):
 @pytest.mark.parametrize("case", ["passing", "failing"])
 def test_junit_is_valid_against_the_ant_xsd(request, case, junit_schema, tmp_path):
     result = request.getfixturevalue(case)
-    xml = render("junit", result)
+    xml = render("junit", result, "en")
     doc = etree.fromstring(xml.encode("utf-8"))
     assert junit_schema.validate(doc), junit_schema.error_log
     if shutil.which("xmllint"):
@@ -116,7 +117,7 @@ def test_junit_is_valid_against_the_ant_xsd(request, case, junit_schema, tmp_pat
 
 
 def test_junit_has_one_testcase_per_rule_and_per_violation(failing):
-    doc = etree.fromstring(render("junit", failing).encode("utf-8"))
+    doc = etree.fromstring(render("junit", failing, "en").encode("utf-8"))
     (suite,) = doc.findall("testsuite")
     cases = suite.findall("testcase")
     violations = sum(len(r.violations) for r in failing.rules)
@@ -132,7 +133,7 @@ def test_junit_has_one_testcase_per_rule_and_per_violation(failing):
 
 
 def test_junit_reports_waived_items_as_skipped(passing):
-    doc = etree.fromstring(render("junit", passing).encode("utf-8"))
+    doc = etree.fromstring(render("junit", passing, "en").encode("utf-8"))
     suite = doc.find("testsuite")
     assert suite.get("failures") == "0" and suite.get("skipped") == "1"
     skipped = [c for c in suite.findall("testcase") if c.find("skipped") is not None]
@@ -145,7 +146,7 @@ def test_junit_strips_characters_xml_cannot_carry(mini, junit_schema):
     (mini / "policy.yaml").write_text(PASSING.replace("Red team booked", "Red\\x07team\\e booked"), encoding="utf-8")
     result = run_gate(str(mini / "audit.yaml"), str(mini / "policy.yaml"), today=TODAY)
     assert "\x07" in result.policy.waivers[0].reason
-    doc = etree.fromstring(render("junit", result).encode("utf-8"))
+    doc = etree.fromstring(render("junit", result, "en").encode("utf-8"))
     assert junit_schema.validate(doc)
     assert "Red\ufffdteam\ufffd booked" in etree.tostring(doc, encoding="unicode")
 
@@ -162,14 +163,14 @@ def sarif_validator(conformance_dir):
 
 @pytest.mark.parametrize("case", ["passing", "failing"])
 def test_sarif_is_valid_against_the_official_schema(request, case, sarif_validator):
-    log = json.loads(render("sarif", request.getfixturevalue(case)))
+    log = json.loads(render("sarif", request.getfixturevalue(case), "en"))
     errors = sorted(sarif_validator.iter_errors(log), key=lambda e: list(e.absolute_path))
     assert errors == [], [f"{list(e.absolute_path)}: {e.message}" for e in errors]
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
 
 
 def test_sarif_results_point_at_the_answer_lines(failing, mini):
-    run = json.loads(render("sarif", failing))["runs"][0]
+    run = json.loads(render("sarif", failing, "en"))["runs"][0]
     by_rule = {}
     for r in run["results"]:
         by_rule.setdefault((r["properties"]["policyRule"], r["ruleId"]), r)
@@ -187,7 +188,7 @@ def test_sarif_results_point_at_the_answer_lines(failing, mini):
 
 
 def test_sarif_rule_metadata_has_severity_help_and_clauses(failing):
-    run = json.loads(render("sarif", failing))["runs"][0]
+    run = json.loads(render("sarif", failing, "en"))["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     sec = rules["SEC-01"]
     assert sec["shortDescription"]["text"] == "Is the system tested against prompt injection?"
@@ -203,11 +204,11 @@ def test_sarif_rule_metadata_has_severity_help_and_clauses(failing):
 
 
 def test_sarif_fingerprints_are_stable_when_lines_move(failing, mini):
-    before = json.loads(render("sarif", failing))["runs"][0]["results"]
+    before = json.loads(render("sarif", failing, "en"))["runs"][0]["results"]
     audit = mini / "audit.yaml"
     audit.write_text("# a comment that moves every line down\n\n" + audit.read_text(encoding="utf-8"), encoding="utf-8")
     moved = run_gate(str(audit), "preset:eu-ai-act-high-risk", today=TODAY)
-    after = json.loads(render("sarif", moved))["runs"][0]["results"]
+    after = json.loads(render("sarif", moved, "en"))["runs"][0]["results"]
     assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 2 for r in before] == [
         r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after
@@ -217,7 +218,7 @@ def test_sarif_fingerprints_are_stable_when_lines_move(failing, mini):
 
 
 def test_sarif_marks_waived_results_as_suppressed(passing):
-    run = json.loads(render("sarif", passing))["runs"][0]
+    run = json.loads(render("sarif", passing, "en"))["runs"][0]
     (result,) = run["results"]
     assert result["ruleId"] == "SEC-01" and result["level"] == "note"
     (suppression,) = result["suppressions"]
@@ -235,7 +236,7 @@ def test_github_escaping_follows_the_actions_toolkit():
 
 
 def test_github_workflow_commands(failing, mini):
-    lines = render("github", failing).splitlines()
+    lines = render("github", failing, "en").splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     assert len(errors) == sum(len(r.failures) for r in failing.rules) + sum(
         1 for r in failing.rules if not r.passed and not r.violations
@@ -251,7 +252,7 @@ def test_github_workflow_commands(failing, mini):
 
 
 def test_github_waived_violations_are_notices(passing):
-    lines = render("github", passing).splitlines()
+    lines = render("github", passing, "en").splitlines()
     notices = [x for x in lines if x.startswith("::notice ")]
     assert len(notices) == 1 and "Red team booked; 50%25 done" in notices[0]
     assert not any(x.startswith("::error") for x in lines)
@@ -281,14 +282,14 @@ def test_no_step_summary_without_the_github_format(mini, invoke, monkeypatch):
 
 
 def test_markdown_cells_are_one_line_without_html():
-    assert md("a|b\n<script>x</script> `c`") == "a\\|b &lt;script&gt;x&lt;/script&gt; \\`c\\`"
+    assert md_escape("a|b\n<script>x</script> `c`") == "a\\|b &lt;script&gt;x&lt;/script&gt; \\`c\\`"
 
 
 # --- GitLab -------------------------------------------------------------------------------------
 
 
 def test_gitlab_code_quality_report(failing, mini):
-    issues = json.loads(render("gitlab", failing))
+    issues = json.loads(render("gitlab", failing, "en"))
     assert isinstance(issues, list)
     assert len(issues) == sum(len(r.failures) for r in failing.rules) + sum(
         1 for r in failing.rules if not r.passed and not r.violations
@@ -304,14 +305,14 @@ def test_gitlab_code_quality_report(failing, mini):
 
 
 def test_gitlab_leaves_out_waived_violations(passing):
-    assert json.loads(render("gitlab", passing)) == []
+    assert json.loads(render("gitlab", passing, "en")) == []
 
 
 # --- JSON and text ------------------------------------------------------------------------------
 
 
 def test_json_output(failing):
-    data = json.loads(render("json", failing))
+    data = json.loads(render("json", failing, "en"))
     assert data["passed"] is False
     assert data["policy"] == {"id": "eu-ai-act-high-risk", "source": "preset:eu-ai-act-high-risk", "extends": None}
     assert data["scores"]["overall"] == 68.2
@@ -323,13 +324,13 @@ def test_json_output(failing):
 
 
 def test_json_records_the_waiver(passing):
-    data = json.loads(render("json", passing))
+    data = json.loads(render("json", passing, "en"))
     (violation,) = next(r for r in data["rules"] if r["id"] == "must-meet/severity/high")["violations"]
     assert violation["waiver"] == {"reason": "Red team booked; 50% done", "approver": "CISO, Kim", "expires": "2027-01-31"}
 
 
 def test_text_output_lists_rules_violations_and_verdict(failing):
-    text = render("text", failing)
+    text = render("text", failing, "en")
     lines = text.splitlines()
     assert lines[0].startswith("aiaudit gate: ") and "policy eu-ai-act-high-risk · 2026-12-01" in lines[0]
     assert any(x.startswith("FAIL    must-meet/severity/high") for x in lines)
@@ -341,7 +342,7 @@ def test_an_expired_waiver_is_located_in_the_policy_file(mini, monkeypatch, sari
     monkeypatch.chdir(mini)
     (mini / "policy.yaml").write_text(PASSING.replace("2027-01-31", "2026-11-01"), encoding="utf-8")
     result = run_gate("audit.yaml", "policy.yaml", today=TODAY)
-    log = json.loads(render("sarif", result))
+    log = json.loads(render("sarif", result, "en"))
     assert not list(sarif_validator.iter_errors(log))
     waiver = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "waiver/SEC-01")
     location = waiver["locations"][0]["physicalLocation"]
@@ -350,7 +351,7 @@ def test_an_expired_waiver_is_located_in_the_policy_file(mini, monkeypatch, sari
 
 
 def test_display_path(tmp_path, monkeypatch):
-    from aiaudit.gate.outputs import display_path
+    from aiaudit.gate.findings import display_path
 
     monkeypatch.chdir(tmp_path)
     assert display_path(str(tmp_path / "sub" / "audit.yaml")) == "sub/audit.yaml"

@@ -12,7 +12,7 @@ import yaml
 
 import aiaudit
 from aiaudit.diagnostics import Diagnostic, UsageError
-from aiaudit.i18n import Msg, localize, set_lang, t
+from aiaudit.i18n import Msg, localize, t
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -84,8 +84,8 @@ def test_sarif_waiver_justification_follows_lang(mini):
     policy = _policy(mini, "rules:\n  must_meet: {items: [ACC-01]}\n" + waiver)
     texts = {}
     for lang in ("en", "ko"):
-        result = run_gate(str(mini / "audit.yaml"), str(policy), today=dt.date(2026, 12, 1), lang=lang)
-        sarif = json.loads(render("sarif", result))
+        result = run_gate(str(mini / "audit.yaml"), str(policy), today=dt.date(2026, 12, 1))
+        sarif = json.loads(render("sarif", result, lang))
         (suppressed,) = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
         texts[lang] = suppressed["suppressions"][0]["justification"]
     assert texts["en"] == "Owner named in December (approved by CISO Kim, until 2026-12-31)"
@@ -189,7 +189,6 @@ def test_grading_pages_use_the_run_language_not_the_process_language(tmp_path, m
     from aiaudit.grading.rubric import load_rubric
 
     monkeypatch.setenv("AIAUDIT_LANG", "en")
-    set_lang(None)
     subs = _class(tmp_path)
     (subs / "gamma").mkdir()
     result = run(subs, load_rubric(str(tmp_path / "rubric.yaml")), tmp_path / "out", lang="ko", jobs=2)
@@ -217,8 +216,8 @@ def test_answer_errors_follow_lang(mini, invoke):
     en = invoke("answer", mini / "audit.yaml", "TR-99", "-s", "met")
     ko = invoke("answer", mini / "audit.yaml", "TR-99", "-s", "met", "--lang", "ko")
     assert en.exit_code == ko.exit_code == 2
-    assert en.stderr.startswith("aiaudit: error: ") and t("answer.unknown_item", "en", item="TR-99") in en.stderr
-    assert t("answer.unknown_item", "ko", item="TR-99") in ko.stderr
+    assert en.stderr.startswith("aiaudit: error: ") and t("answer.unknown_item", "en", item="TR-99", hint="") in en.stderr
+    assert t("answer.unknown_item", "ko", item="TR-99", hint="") in ko.stderr
     bad = invoke("answer", mini / "audit.yaml", "TR-01", "-s", "done", "--lang", "ko")
     assert bad.exit_code == 2 and "알 수 없는 상태 done입니다" in bad.stderr
 
@@ -289,10 +288,9 @@ def test_the_english_only_check_finds_literals():
 
 
 def test_usage_errors_raised_before_lang_is_known_still_follow_it():
-    """A Msg raised with no language set renders in whatever language the output asks for."""
+    """A Msg raised by the library renders in whatever language the output asks for."""
     from aiaudit.policy.load import preset_text
 
-    set_lang(None)
     with pytest.raises(UsageError) as info:
         preset_text("nope")
     assert info.value.format("en").startswith("no built-in policy preset 'nope'")

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from aiaudit.cli.kinds import kinds
 from aiaudit.diagnostics import CODES
 from aiaudit.library.lint import lint_source, untranslated_ko, wrong_language_en
 from aiaudit.validation import validate_file
@@ -47,7 +48,7 @@ def write(tmp_path, body: str, checklist_id: str = "team", name: str = "team.yam
 
 
 def codes(path) -> list[tuple[str, int, int]]:
-    return [(d.code, d.line, d.col) for d in validate_file(path).diagnostics]
+    return [(d.code, d.line, d.col) for d in validate_file(path, kinds()).diagnostics]
 
 
 def test_new_codes_are_registered_in_the_library_range():
@@ -66,7 +67,7 @@ def test_a_clean_checklist_has_no_diagnostics(tmp_path):
 
 def test_unresolved_reference_is_located_at_the_ref_and_suggests_the_near_clause(tmp_path):
     path = write(tmp_path, item("T-01", "[OWASP-LLM01, OWASP-LLM11, EUAIA-ART50-6]"))
-    diags = validate_file(path).diagnostics
+    diags = validate_file(path, kinds()).diagnostics
     assert [(d.code, d.line, d.col) for d in diags] == [("E306", 15, 29), ("E306", 15, 42)]
     assert "'OWASP-LLM11' is not in the OWASP LLM Top 10 catalog" in diags[0].message
     assert "did you mean" in diags[1].message and "EUAIA-ART50-" in diags[1].message
@@ -75,7 +76,7 @@ def test_unresolved_reference_is_located_at_the_ref_and_suggests_the_near_clause
 
 def test_reference_with_an_unknown_prefix_names_the_known_prefixes(tmp_path):
     path = write(tmp_path, item("T-01", "[GDPR-ART5]"))
-    (diag,) = validate_file(path).diagnostics
+    (diag,) = validate_file(path, kinds()).diagnostics
     assert diag.code == "E306" and "belongs to no framework" in diag.message and "EUAIA" in diag.message
 
 
@@ -129,7 +130,7 @@ def test_titles_are_checked_too(tmp_path):
     text = HEAD.replace("{{en: Safety, ko: 안전성}}", "{{en: Safety checks for the model, ko: Safety checks for the model}}")
     path = tmp_path / "t.yaml"
     path.write_text(text.format(id="team") + item("T-01"), encoding="utf-8")
-    diags = validate_file(path).diagnostics
+    diags = validate_file(path, kinds()).diagnostics
     assert [(d.code, d.line) for d in diags] == [("E310", 9)]
     assert "section s title" in diags[0].message
 
@@ -138,7 +139,7 @@ def test_items_tagged_needs_translation_give_one_warning_instead_of_errors(tmp_p
     copy = "{en: Is the model tested for bias?, ko: Is the model tested for bias?}"
     body = item("T-01", question=copy, tags="[needs-translation]") + item("T-02", question=copy, tags="[needs-translation]")
     path = write(tmp_path, body)
-    diags = validate_file(path).diagnostics
+    diags = validate_file(path, kinds()).diagnostics
     assert [(d.code, d.line) for d in diags] == [("W303", 17)]
     assert "2 item(s)" in diags[0].message and "T-01, T-02" in diags[0].message
     assert lint_source(str(path)).exit_code == 0
@@ -146,7 +147,7 @@ def test_items_tagged_needs_translation_give_one_warning_instead_of_errors(tmp_p
 
 def test_uncovered_clauses_warn_once_per_framework_a_checklist_is_named_after(tmp_path):
     path = write(tmp_path, item("T-01") + item("T-02", "[OWASP-LLM02, NIST-GAI-09]"), checklist_id="owasp-llm-lite")
-    diags = validate_file(path).diagnostics
+    diags = validate_file(path, kinds()).diagnostics
     assert [(d.code, d.line, d.col) for d in diags] == [("W302", 2, 5)]  # at the checklist id; NIST not targeted
     message = diags[0].message
     assert message.startswith("8 of 10 OWASP LLM Top 10 clauses are covered by no item: OWASP-LLM03, OWASP-LLM04")
@@ -159,14 +160,14 @@ def test_unnamed_checklists_warn_only_for_nearly_covered_frameworks(tmp_path):
     path = write(tmp_path, seven)
     assert codes(path) == []  # 70%: not a target
     path = write(tmp_path, seven + item("T-08", "[OWASP-LLM08]"))
-    diags = validate_file(path).diagnostics
+    diags = validate_file(path, kinds()).diagnostics
     assert [d.code for d in diags] == ["W302"]  # 80%: the two gaps are worth a warning
     assert diags[0].message.startswith("2 of 10 OWASP LLM Top 10 clauses are covered by no item: OWASP-LLM09, OWASP-LLM10;")
 
 
 def test_long_gap_lists_are_shortened(tmp_path):
     path = write(tmp_path, item("T-01", "[EUAIA-ART50-1]"), checklist_id="eu-ai-act-notes")
-    (diag,) = validate_file(path).diagnostics
+    (diag,) = validate_file(path, kinds()).diagnostics
     assert diag.code == "W302" and "more)" in diag.message and len(diag.message) < 500
 
 
@@ -239,7 +240,7 @@ clauses:
 def test_framework_files_are_linted_by_validate(tmp_path):
     path = tmp_path / "fw.yaml"
     path.write_text(FRAMEWORK, encoding="utf-8")
-    result = validate_file(path)
+    result = validate_file(path, kinds())
     assert result.kind == "framework" and result.diagnostics == ()
     broken = (
         FRAMEWORK.replace("id: HOUSE-2,", "id: HOUSE-1,")
@@ -247,9 +248,9 @@ def test_framework_files_are_linted_by_validate(tmp_path):
         .replace("summary: {en: Keep logs., ko: 로그를 보관합니다.}", "summary: {en: Keep all the logs., ko: Keep all the logs.}")
     )
     path.write_text(broken, encoding="utf-8")
-    got = [(d.code, d.line, d.col) for d in validate_file(path).diagnostics]
+    got = [(d.code, d.line, d.col) for d in validate_file(path, kinds()).diagnostics]
     assert got == [("E311", 8, 10), ("E312", 11, 10), ("E310", 11, 84)]
-    assert "first at line 10" in validate_file(path).diagnostics[1].message
+    assert "first at line 10" in validate_file(path, kinds()).diagnostics[1].message
 
 
 def test_warnings_name_a_builtin_by_its_id_and_a_file_by_its_path(tmp_path):

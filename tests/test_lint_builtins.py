@@ -7,6 +7,7 @@ import fnmatch
 import pytest
 
 from aiaudit import data_dir
+from aiaudit.cli.kinds import kinds
 from aiaudit.library.builtins import builtin_checklist_ids, builtin_checklist_path
 from aiaudit.library.catalog import clause_index, frameworks
 from aiaudit.library.checklists import builtin_checklist
@@ -40,7 +41,7 @@ EXPECTED_FRAMEWORKS = {
 
 
 def errors_of(diagnostics) -> list[str]:
-    return [d.format() for d in diagnostics if d.severity == "error"]
+    return [d.format("en") for d in diagnostics if d.severity == "error"]
 
 
 def test_the_library_ships_every_checklist_and_framework_of_the_issue():
@@ -52,7 +53,7 @@ def test_the_library_ships_every_checklist_and_framework_of_the_issue():
 
 @pytest.mark.parametrize("checklist_id", BUILTINS)
 def test_builtin_checklist_validates_and_lints_without_errors(checklist_id):
-    assert errors_of(validate_file(builtin_checklist_path(checklist_id)).diagnostics) == []
+    assert errors_of(validate_file(builtin_checklist_path(checklist_id), kinds()).diagnostics) == []
     result = lint_source(checklist_id)
     assert errors_of(result.diagnostics) == []
     assert result.checklist is not None and result.checklist.items
@@ -60,7 +61,7 @@ def test_builtin_checklist_validates_and_lints_without_errors(checklist_id):
 
 @pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda p: p.stem)
 def test_framework_file_validates(path):
-    result = validate_file(path)
+    result = validate_file(path, kinds())
     assert result.kind == "framework"
     assert errors_of(result.diagnostics) == []
 

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from aiaudit.cli.kinds import kinds
 from aiaudit.diagnostics import DiagnosticError, UsageError
 from aiaudit.policy.load import load_policy, preset_names, preset_text
 from aiaudit.validation import validate_file
@@ -20,7 +21,7 @@ def write(folder, text: str, name: str = "policy.yaml"):
 
 
 def codes(path):
-    result = validate_file(path)
+    result = validate_file(path, kinds())
     return [(d.code, d.line, d.col) for d in result.diagnostics], result
 
 
@@ -47,9 +48,9 @@ def test_a_full_policy_is_valid(tmp_path):
 
 
 def test_the_policy_kind_uses_the_gate_check():
-    from aiaudit.validation import CHECKS
+    from aiaudit.policy.load import check_document
 
-    assert CHECKS["policy"] == "aiaudit.policy.load:check_document"
+    assert kinds()["policy"].check is check_document
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_every_required_preset_exists_and_is_valid(name, tmp_path):
     assert name in preset_names()
     path = write(tmp_path, preset_text(name), f"{name}.yaml")
     found, result = codes(path)
-    assert found == [], [d.format() for d in result.diagnostics]
+    assert found == [], [d.format("en") for d in result.diagnostics]
     policy = load_policy(f"preset:{name}")
     assert policy.id == name
     assert policy.title is not None and policy.title.ko and policy.title.en != policy.title.ko
@@ -128,14 +129,14 @@ def test_invalid_policy_file_exits_2(tmp_path):
     with pytest.raises(DiagnosticError) as info:
         load_policy(str(path))
     assert info.value.exit_code == 2
-    assert f"{path}:4:24: error[E201]" in info.value.format()
+    assert f"{path}:4:24: error[E201]" in info.value.format("en")
 
 
 def test_missing_policy_file_exits_2(tmp_path):
     with pytest.raises(DiagnosticError) as info:
         load_policy(str(tmp_path / "missing.yaml"))
     assert info.value.exit_code == 2
-    assert "error[E001]: no such file" in info.value.format()
+    assert "error[E001]: no such file" in info.value.format("en")
 
 
 def test_a_file_of_another_kind_is_not_a_policy(tmp_path):

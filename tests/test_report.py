@@ -148,7 +148,7 @@ def test_json_report_validates_against_published_schema(invoke, audit, tmp_path)
 
 
 def test_schema_rejects_a_tampered_report(invoke, audit, tmp_path):
-    data = json.loads(render("json", evaluate(load_audit(audit))))
+    data = json.loads(render("json", evaluate(load_audit(audit)), "en"))
     data["score"]["percent"] = 120
     data["items"][0]["status"] = "done"
     del data["findings"][0]["severity"]
@@ -223,7 +223,7 @@ def test_evidence_checks_report_changed_unrecorded_and_links(audit):
     )
     audit.write_text(text, encoding="utf-8")
     (audit.parent / "evidence" / "notice.txt").write_text("edited after it was recorded\n", encoding="utf-8")
-    data = json.loads(render("json", evaluate(load_audit(audit))))
+    data = json.loads(render("json", evaluate(load_audit(audit)), "en"))
     assert [(e["item"], e.get("path") or e["url"], e["check"]) for e in data["evidence"]] == [
         ("TR-01", "evidence/notice.txt", "changed"),
         ("SEC-01", "evidence/notice.txt", "unrecorded"),
@@ -232,7 +232,7 @@ def test_evidence_checks_report_changed_unrecorded_and_links(audit):
     changed = data["evidence"][0]
     assert changed["actual_sha256"] != changed["sha256"]
     assert changed["actual_sha256"] == hashlib.sha256(b"edited after it was recorded\n").hexdigest()
-    html = render("html", evaluate(load_audit(audit))).decode()
+    html = render("html", evaluate(load_audit(audit)), "en").decode()
     assert "changed since it was recorded" in html and "link (not fetched)" in html
     assert "Red-team summary" in html and changed["actual_sha256"] in html
 

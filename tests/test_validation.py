@@ -6,13 +6,14 @@ import textwrap
 
 import pytest
 
+from aiaudit.cli.kinds import kinds
 from aiaudit.validation import Options, validate_file
 
 
 def check(tmp_path, text: str, name: str = "f.yaml"):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
-    result = validate_file(path)
+    result = validate_file(path, kinds())
     return [(d.code, d.line, d.col) for d in result.diagnostics], result
 
 
@@ -29,8 +30,8 @@ system:
 
 def test_fixture_audit_and_checklist_are_valid(mini):
     for name in ("audit.yaml", "mini-checklist.yaml"):
-        result = validate_file(mini / name)
-        assert [d.format() for d in result.diagnostics] == []
+        result = validate_file(mini / name, kinds())
+        assert [d.format("en") for d in result.diagnostics] == []
         assert result.kind in ("audit", "checklist")
 
 
@@ -56,7 +57,7 @@ def test_fixture_audit_and_checklist_are_valid(mini):
 def test_audit_schema_errors_have_exact_positions(mini, body, expected):
     path = mini / "case.yaml"
     path.write_text(AUDIT_HEAD + body, encoding="utf-8")
-    result = validate_file(path)
+    result = validate_file(path, kinds())
     assert [(d.code, d.line, d.col) for d in result.diagnostics] == expected
     assert all(d.file == str(path) for d in result.diagnostics)
 
@@ -64,7 +65,7 @@ def test_audit_schema_errors_have_exact_positions(mini, body, expected):
 def test_unknown_key_suggests_the_near_match(mini):
     path = mini / "case.yaml"
     path.write_text(AUDIT_HEAD + "answers:\n  TR-01:\n    status: met\n    evidense: []\n", encoding="utf-8")
-    (diag,) = validate_file(path).diagnostics
+    (diag,) = validate_file(path, kinds()).diagnostics
     assert "did you mean 'evidence'" in diag.message
 
 
@@ -88,18 +89,18 @@ def test_semantic_checks_on_answers(mini):
         encoding="utf-8",
     )
     (mini.parent / "outside.txt").write_text("x")
-    got = [(d.code, d.line) for d in validate_file(path).diagnostics]
+    got = [(d.code, d.line) for d in validate_file(path, kinds()).diagnostics]
     assert ("E403", 11) in got  # missing evidence file
     assert ("E404", 11) in got  # evidence outside the audit folder
     assert ("E401", 12) in got  # unknown item
     assert ("E402", 15) in got  # na without justification
-    allowed = validate_file(path, Options(allow_outside_evidence=True))
+    allowed = validate_file(path, kinds(), Options(allow_outside_evidence=True))
     assert "E404" not in [d.code for d in allowed.diagnostics]
 
 
 def test_evidence_hash_change_is_a_warning(mini):
     (mini / "evidence" / "notice.txt").write_text("changed!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", encoding="utf-8")
-    result = validate_file(mini / "audit.yaml")
+    result = validate_file(mini / "audit.yaml", kinds())
     assert [d.code for d in result.diagnostics] == ["W402"]
 
 
@@ -186,7 +187,7 @@ def test_include_selects_from_builtin_or_sibling_checklists(mini):
     )
     # a sibling file named like the id is found first
     (mini / "mini-checklist.yaml").rename(mini / "mini-checklist.yaml")
-    got = [(d.code, d.line) for d in validate_file(mini / "derived.yaml").diagnostics]
+    got = [(d.code, d.line) for d in validate_file(mini / "derived.yaml", kinds()).diagnostics]
     assert ("E304", 8) in got and ("E303", 9) in got
 
 

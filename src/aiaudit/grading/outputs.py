@@ -20,8 +20,8 @@ from pathlib import Path
 from .. import __version__
 from ..files import atomic_write
 from ..i18n import Msg, localize, messages, t
-from .batch import ClassResult, Config, CriterionGrade, TeamGrade
 from .criteria import Lost
+from .results import ClassResult, Config, CriterionGrade, TeamGrade
 from .rubric import Rubric
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -227,28 +227,14 @@ def write_class(result: ClassResult, out_dir: Path, lang: str = "en", excel: boo
 
 
 def _lost_rows(lost: tuple[Lost, ...], items: dict, lang: str) -> list[dict]:
-    from ..library.catalog import frameworks
-
     rows = []
     for entry in lost:
         item = items.get(entry.subject)
-        label = entry.subject
-        if entry.reason.startswith("framework_"):
-            try:
-                fw = frameworks().get(entry.subject)
-            except Exception:
-                fw = None
-            label = f"{fw.short.get(lang)} ({entry.subject})" if fw else entry.subject
-        elif entry.reason == "no_classification":
-            label = t(f"grading.scheme.{entry.subject}", lang)
-        args = entry.message_args()
-        if "status" in args:
-            args["status"] = t(f"status.{args['status']}", lang)
         rows.append(
             {
-                "subject": label,
+                "subject": localize(entry.label, lang) if entry.label is not None else entry.subject,
                 "is_item": item is not None,
-                "message": t(f"grading.lost.{entry.reason}", lang, **args),
+                "message": entry.message.text(lang),
                 "question": item.question.get(lang) if item else "",
                 "guidance": item.guidance.get(lang) if item else "",
                 "remediation": item.remediation.get(lang) if item else "",
@@ -316,7 +302,7 @@ def write_feedback(grade: TeamGrade, ev, config: Config) -> TeamGrade:
     atomic_write(Path(config.out) / rel, html)
     grade = dataclasses.replace(grade, feedback=rel)
     if config.pdf:
-        from .pdf import html_to_pdf
+        from ..render.pdf import html_to_pdf
 
         try:
             atomic_write(Path(config.out) / f"feedback/{slug}.pdf", html_to_pdf(html))

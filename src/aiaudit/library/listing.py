@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import DiagnosticError, UsageError
+from ..diagnostics import Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
 from ..model import Checklist, Framework, Item, Text
@@ -42,7 +42,7 @@ class Listed:
 
     id: str
     checklist: Checklist | None
-    problem: str = ""
+    problem: Diagnostic | None = None
 
 
 def builtin_listing() -> list[Listed]:
@@ -53,7 +53,7 @@ def builtin_listing() -> list[Listed]:
             out.append(Listed(cid, builtin_checklist(cid)))
         except DiagnosticError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"] or exc.diagnostics
-            out.append(Listed(cid, None, errors[0].format() if errors else "invalid"))
+            out.append(Listed(cid, None, errors[0] if errors else None))
     return out
 
 
@@ -69,7 +69,7 @@ def _includes(checklist: Checklist) -> list[str]:
 def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
     """``aiaudit checklists list``: id, version, counts, coverage of the frameworks it targets, title."""
     if fmt == "json":
-        return _json({"checklists": [_listed_json(entry) for entry in listing]})
+        return _json({"checklists": [_listed_json(entry, lang) for entry in listing]})
     headers = [t(f"library.col.{k}", lang) for k in ("id", "version", "items", "sections", "title", "frameworks")]
     rows = []
     for entry in listing:
@@ -87,10 +87,10 @@ def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
     return _table(headers, rows, fmt, align="llrrll")
 
 
-def _listed_json(entry: Listed) -> dict[str, Any]:
+def _listed_json(entry: Listed, lang: str) -> dict[str, Any]:
     c = entry.checklist
     if c is None:
-        return {"id": entry.id, "error": entry.problem}
+        return {"id": entry.id, "error": entry.problem.format(lang) if entry.problem else None}
     return {
         "id": c.id,
         "version": c.version,

@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import UsageError
 from ..i18n import Msg
 
-#: Format name → "module:function". Each function takes (evaluation, lang, options) and returns bytes.
-FORMATS = {
-    "html": "aiaudit.render.html:render",
-    "pdf": "aiaudit.render.pdf:render",
-    "md": "aiaudit.render.markdown:render",
-    "json": "aiaudit.render.json:render",
-}
+
+def _html(evaluation, lang: str, options: ReportOptions) -> bytes:
+    from .html import render
+
+    return render(evaluation, lang, options)
+
+
+def _pdf(evaluation, lang: str, options: ReportOptions) -> bytes:
+    from .pdf import render  # WeasyPrint is imported only for a PDF
+
+    return render(evaluation, lang, options)
+
+
+def _md(evaluation, lang: str, options: ReportOptions) -> bytes:
+    from .markdown import render
+
+    return render(evaluation, lang, options)
+
+
+def _json(evaluation, lang: str, options: ReportOptions) -> bytes:
+    from .json import render
+
+    return render(evaluation, lang, options)
+
+
+#: Format name → renderer ``(evaluation, lang, options) -> bytes``; each imports its module on first use.
+FORMATS: dict[str, Callable] = {"html": _html, "pdf": _pdf, "md": _md, "json": _json}
 #: Other names accepted by ``--format``.
 ALIASES = {"markdown": "md", "htm": "html"}
 #: File extension → format name.
@@ -78,7 +98,6 @@ def format_for(output: str | None, explicit: str | None) -> str:
     return "html"
 
 
-def render(fmt: str, evaluation, lang: str = "en", options: ReportOptions | None = None) -> bytes:
-    """Render an evaluation in ``fmt``."""
-    module, func = FORMATS[fmt].split(":")
-    return getattr(importlib.import_module(module), func)(evaluation, lang, options or ReportOptions())
+def render(fmt: str, evaluation, lang: str, options: ReportOptions | None = None) -> bytes:
+    """Render an evaluation in ``fmt``, in ``lang``."""
+    return FORMATS[fmt](evaluation, lang, options or ReportOptions())
