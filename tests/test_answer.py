@@ -193,7 +193,7 @@ def test_import_csv(audit, invoke):
     )
     result = invoke("answer", audit, "--from", source, "--date", "2026-11-25")
     assert result.exit_code == 0, result.output
-    assert f"Imported 2 answer(s) from {source}" in result.stdout
+    assert f"Imported 2 answers from {source}" in result.stdout
     answers = load_audit(audit).answers
     assert (answers["ACC-01"].status, answers["ACC-01"].notes, answers["ACC-01"].answered_by) == (
         "met",

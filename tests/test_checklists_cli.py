@@ -72,7 +72,7 @@ def test_show_text(invoke, mini):
     out = result.stdout
     assert out.startswith("Mini checklist for tests (mini 1.0.0)\n")
     assert "Version 1.0.0: 5 items in 3 sections" in out
-    assert "Transparency [transparency] · principle: Transparency · 2 item(s)" in out
+    assert "Transparency [transparency] · principle: Transparency · 2 items" in out
     assert "  TR-02   critical  Are generated images marked as AI-generated?" in out
     assert "refs: EUAIA-ART50-2" in out and "applies when: system.modalities contains image" in out
     assert "guidance" not in out
@@ -129,7 +129,7 @@ def test_condition_text():
 def test_text_tables_align_wide_korean_characters():
     table = browse._table(["이름", "N"], [["가나다", "1"], ["ab", "22"]], "text", align="lr")
     lines = table.splitlines()
-    widths = {browse._width(line) for line in lines}
+    widths = {browse.width(line) for line in lines}
     assert len(widths) == 1, table  # every line ends at the same display column
     assert lines[2] == "가나다   1"
 
@@ -146,12 +146,12 @@ def test_coverage_text(invoke, mini):
     result = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "--framework", "owasp-llm")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "mini against OWASP LLM Top 10: 2 of 10 clauses covered (20.0%), 8 gap(s)"
+    assert lines[0] == "mini against OWASP LLM Top 10: 2 of 10 clauses covered (20%), 8 gaps"
     rows = {line.split()[0]: line for line in lines[4:]}
     assert rows["OWASP-LLM01"].endswith("SEC-01") and rows["OWASP-LLM02"].endswith("— gap")
     assert len(rows) == 10
     gaps = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "-F", "OWASP", "--gaps-only").stdout
-    assert "OWASP-LLM01" not in gaps and "OWASP-LLM02" in gaps and "8 gap(s)" in gaps
+    assert "OWASP-LLM01" not in gaps and "OWASP-LLM02" in gaps and "8 gaps" in gaps
 
 
 def test_coverage_marks_unverified_clauses(invoke, mini):
@@ -171,10 +171,10 @@ def test_coverage_json_markdown_and_korean(invoke, mini):
     art50_2 = next(c for c in data["clauses"] if c["id"] == "EUAIA-ART50-2")
     assert art50_2["items"] == ["TR-02"] and art50_2["covered"] is True and art50_2["verified"] is True
     md = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "-F", "owasp-llm", "--format", "md").stdout
-    assert md.startswith("**mini against OWASP LLM Top 10: 2 of 10 clauses covered (20.0%), 8 gap(s)**\n\n| Clause |")
+    assert md.startswith("**mini against OWASP LLM Top 10: 2 of 10 clauses covered (20%), 8 gaps**\n\n| Clause |")
     assert "| OWASP-LLM01 | LLM01:2025 | Prompt Injection | SEC-01 |" in md
     ko = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "-F", "owasp-llm", "--lang", "ko").stdout
-    assert "조항 10개 중 2개 대응(20.0%), 미대응 8개" in ko and "프롬프트 인젝션" in ko
+    assert "조항 10개 중 2개 대응(20%), 미대응 8개" in ko and "프롬프트 인젝션" in ko
 
 
 def test_coverage_summary_without_a_framework(invoke, mini):
@@ -185,7 +185,7 @@ def test_coverage_summary_without_a_framework(invoke, mini):
     text = invoke("checklists", "coverage", mini / "mini-checklist.yaml").stdout
     assert text.startswith("mini (5 items): clauses covered per framework")
     owasp = next(line for line in text.splitlines() if line.startswith("OWASP LLM Top 10"))
-    assert owasp.split()[-4:] == ["10", "2", "20.0", "8"]
+    assert owasp.split()[-4:] == ["10", "2", "20", "8"]
 
 
 def test_coverage_unknown_framework_is_a_usage_error(invoke, mini):
@@ -242,8 +242,8 @@ def test_lint_errors_exit_1_with_positions(invoke, mini):
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{bad}:42:16: error[E306]: item SEC-02: clause 'OWASP-LLM11' is not in the OWASP LLM Top 10 catalog")
-    assert "1 error(s), 0 warning(s)" in result.stderr
-    assert "2 checklist(s) linted: 1 error(s), 0 warning(s)" in result.stderr
+    assert "1 error, 0 warnings" in result.stderr
+    assert "2 checklists linted: 1 error, 0 warnings" in result.stderr
 
 
 def test_lint_json(invoke, mini):

@@ -287,7 +287,7 @@ def test_classify_from_an_answers_file_writes_result_and_applicability_follows(p
     assert result.exit_code == 0, result.output
     assert "EU AI Act: high-risk (applies)" in result.stdout
     assert "Korea AI Basic Act: high-impact AI, generative AI (applies)" in result.stdout
-    assert "risk_tier high; 3 applicable item(s) (before: 1)" in result.stdout
+    assert "risk_tier high; 3 applicable items (before: 1)" in result.stdout
     assert "taken from the system profile or answered no/none: eu_market, kr_market, prohibited," in result.stderr
     audit = load_audit(project)
     assert audit.system["risk_tier"] == "high"

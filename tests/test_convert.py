@@ -58,7 +58,7 @@ def test_deon_default_checklist_converts_to_a_valid_checklist(invoke, tmp_path, 
     assert result.exit_code == 0, result.output
     lines = sum(len(s["lines"]) for s in deon_data["sections"])
     assert f"Wrote {out}: checklist my-checklist with {lines} items in {len(deon_data['sections'])} sections" in result.stderr
-    assert "0 item(s) still need a Korean translation" in result.stderr
+    assert "0 items still need a Korean translation" in result.stderr
 
     validated = validate_file(out, kinds())
     assert validated.kind == "checklist"
@@ -111,7 +111,7 @@ def test_unknown_text_is_copied_and_tagged_needs_translation(invoke, tmp_path):
     out = tmp_path / "team-review.yaml"
     result = invoke("convert", "--from", "deon", source, "-o", out, "--prefix", "rev")
     assert result.exit_code == 0, result.output
-    assert "3 item(s) still need a Korean translation" in result.stderr
+    assert "3 items still need a Korean translation" in result.stderr
     checklist = load_checklist(out)
     assert [i.id for i in checklist.items] == ["REV-A-1", "REV-A-1-2", "REV-7"]  # duplicate line ids made unique
     assert [s.id for s in checklist.sections] == ["data-handling-and-storage", "launch-readiness"]

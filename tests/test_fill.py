@@ -49,7 +49,7 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
     result = fill(open_audit, input=keys + "\n")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Filling " in out and "4 item(s) to answer" in out
+    assert "Filling " in out and "4 items to answer" in out
     assert "[1/4] TR-01 · Transparency" in out
     assert "Are people told they are interacting with an AI system?" in out
     assert "Guidance: A screenshot of the notice." in out
@@ -59,7 +59,7 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
     assert "Navigation: s skips the item" in out
     assert "Not applicable needs a justification" in out
     assert "Saved TR-01 (1 of 4 answered)." in out
-    assert "Stopped. 3 answer(s) saved in this session; 3 of 4 applicable items answered." in out
+    assert "Stopped. 3 answers saved in this session; 3 of 4 applicable items answered." in out
     answers = load_audit(open_audit).answers
     assert set(answers) == {"TR-01", "SEC-01", "SEC-02"}
     tr = answers["TR-01"]
@@ -72,10 +72,10 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
     # resume: the next run starts at the first unanswered applicable item
     result = fill(open_audit, input="n\nNobody named yet.\n\n")
     assert result.exit_code == 0, result.output
-    assert "1 item(s) to answer" in result.output
+    assert "1 item to answer" in result.output
     assert "[1/1] ACC-01 · Accountability" in result.output
     assert "TR-01 ·" not in result.output
-    assert "Done: 1 answer(s) saved in this session; 4 of 4 applicable items answered." in result.output
+    assert "Done: 1 answer saved in this session; 4 of 4 applicable items answered." in result.output
     assert load_audit(open_audit).answers["ACC-01"].status == "not_met"
 
     # nothing left
@@ -87,7 +87,7 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
 def test_skipped_items_are_asked_again(open_audit, fill):
     result = fill(open_audit, input="s\ns\ns\nm\n\n\n")
     assert result.exit_code == 0, result.output
-    assert "3 item(s) skipped" in result.output
+    assert "3 items skipped" in result.output
     result = fill(open_audit, input="q\n")
     assert "[1/3] TR-01" in result.output
 
@@ -181,7 +181,7 @@ def test_no_evidence_prompt_for_items_without_evidence(open_audit, fill):
 def test_section_option(open_audit, fill):
     result = fill(open_audit, "--section", "safety", input="m\n\n\nn\n\n")
     assert result.exit_code == 0, result.output
-    assert "2 item(s) to answer" in result.output
+    assert "2 items to answer" in result.output
     assert set(load_audit(open_audit).answers) == {"SEC-01", "SEC-02"}
 
 
@@ -253,12 +253,14 @@ def test_every_message_has_english_and_korean_with_the_same_placeholders():
     import string
     from importlib import resources
 
+    from aiaudit.i18n import _PLURAL
+
     catalog = json.loads(resources.files("aiaudit").joinpath("locales/fill.json").read_text(encoding="utf-8"))
     assert len(catalog) > 150
     for key, texts in catalog.items():
         assert set(texts) == {"en", "ko"}, key
         assert texts["en"].strip() and texts["ko"].strip(), key
-        fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("en", "ko")]
+        fields = [{f for _, f, _, _ in string.Formatter().parse(_PLURAL.sub(r"{\2}", texts[lang])) if f} for lang in ("en", "ko")]
         assert fields[0] == fields[1], key
         if key.startswith(("fill.", "answer.", "progress.", "lock.")) and texts["en"] != texts["ko"]:
             assert any("\uac00" <= ch <= "\ud7a3" for ch in texts["ko"]), key  # Korean text, not a copy

@@ -91,7 +91,7 @@ def test_files_only_print_the_verdict_on_stderr(mini, invoke, monkeypatch):
     result = invoke("gate", "audit.yaml", "--policy", "preset:classroom-minimum", "-f", "sarif:o.sarif")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "PASSED: all 3 rule(s) satisfied." in result.stderr
+    assert "PASSED: all 3 rules satisfied." in result.stderr
 
 
 # --- JUnit --------------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_text_output_lists_rules_violations_and_verdict(failing):
     assert lines[0].startswith("aiaudit gate: ") and "policy eu-ai-act-high-risk · 2026-12-01" in lines[0]
     assert any(x.startswith("FAIL    must-meet/severity/high") for x in lines)
     assert any(x.strip().startswith("FAIL    ") and ":21:3: SEC-01 (high)" in x for x in lines)
-    assert lines[-1] == f"FAILED: {len(failing.failed_rules)} of {len(failing.rules)} rule(s) violated."
+    assert lines[-1] == f"FAILED: {len(failing.failed_rules)} of {len(failing.rules)} rules violated."
 
 
 def test_an_expired_waiver_is_located_in_the_policy_file(mini, monkeypatch, sarif_validator):

@@ -242,7 +242,7 @@ def test_every_submission_is_graded_and_the_batch_completes(graded):
     _, out, result = graded
     rows = _rows(out)
     assert [r["team"] for r in rows] == sorted(EXPECTED)
-    assert "Graded 30 submission(s): 25 graded, 5 broken or invalid, 4 late." in result.stdout
+    assert "Graded 30 submissions: 25 graded, 5 broken or invalid, 4 late." in result.stdout
     assert len(list((out / "feedback").glob("*.html"))) == 30
 
 
@@ -316,11 +316,11 @@ def test_overview_flags_the_copied_pair_only(graded):
     section = html[html.index('id="similarity"') : html.index('id="teams"')]
     assert section.count('class="pair"') == 1
     assert "team-04 ↔ team-05" in section
-    assert "4 near-identical item(s) of 4" in section
+    assert "4 near-identical items of 4" in section
     for item_id in COPIED:
         assert item_id in section
     assert "red-team session with thirty injection prompts" in section
-    assert "1 pair(s) of teams with near-identical notes" in result.stderr
+    assert "1 pair of teams with near-identical notes" in result.stderr
 
 
 def test_overview_contents(graded):

@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import aiaudit
-from aiaudit.i18n import Msg, _catalog, localize, t
+from aiaudit.i18n import _PLURAL, Msg, _catalog, localize, t
 
 SRC = Path(aiaudit.__file__).resolve().parent
 
@@ -17,9 +17,17 @@ def test_every_catalog_entry_has_english_and_korean_with_the_same_fields():
     fields = string.Formatter()
     for key, entry in _catalog().items():
         assert entry.get("en", "").strip() and entry.get("ko", "").strip(), key
-        en = {f for _, f, _, _ in fields.parse(entry["en"]) if f}
+        en = {f for _, f, _, _ in fields.parse(_PLURAL.sub(r"{\2}", entry["en"])) if f}
         ko = {f for _, f, _, _ in fields.parse(entry["ko"]) if f}
         assert en == ko, f"{key}: {en} != {ko}"
+
+
+def test_counts_read_naturally_in_english():
+    assert t("validate.summary", "en", files=1, errors=0, warnings=2) == "1 file checked: 0 errors, 2 warnings"
+    assert t("progress.overall", "en", answered=1, applicable=2, percent=50, na=1).endswith("1 item does not apply.")
+    assert t("progress.overall", "ko", answered=1, applicable=2, percent=50, na=1).endswith("해당하지 않는 항목 1개.")
+    leftovers = [k for k, e in _catalog().items() if "(s)" in e["en"].replace("http(s)", "")]
+    assert leftovers == []
 
 
 def test_every_message_key_used_in_the_source_is_in_the_catalog():

@@ -141,7 +141,7 @@ def test_items_tagged_needs_translation_give_one_warning_instead_of_errors(tmp_p
     path = write(tmp_path, body)
     diags = validate_file(path, kinds()).diagnostics
     assert [(d.code, d.line) for d in diags] == [("W303", 17)]
-    assert "2 item(s)" in diags[0].message and "T-01, T-02" in diags[0].message
+    assert "2 items" in diags[0].message and "T-01, T-02" in diags[0].message
     assert lint_source(str(path)).exit_code == 0
 
 

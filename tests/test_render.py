@@ -11,8 +11,9 @@ from aiaudit.audit.evaluation import evaluate
 from aiaudit.audit.load import load_audit
 from aiaudit.render import EXTENSIONS, FORMATS, ReportOptions, render
 from aiaudit.render.charts import Bar, band, bar_chart, score_ring, status_bar
-from aiaudit.render.html import css_string, filesize, page_footer, pct, render_text
+from aiaudit.render.html import css_string, filesize, page_footer, render_text
 from aiaudit.schemas import validator
+from aiaudit.text import percent as pct
 
 
 def test_registry_covers_every_format_and_extension():

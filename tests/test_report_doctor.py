@@ -25,7 +25,7 @@ def test_doctor_fails_without_a_hangul_font(invoke, monkeypatch):
     result = invoke("doctor")
     assert result.exit_code == 1
     assert "missing  Hangul font" in result.stdout and "fonts-nanum" in result.stdout
-    assert "1 problem(s)" in result.stdout
+    assert "1 problem" in result.stdout
 
 
 def test_doctor_fails_when_weasyprint_cannot_load(invoke, monkeypatch):

@@ -40,7 +40,7 @@ def test_status_text(partly, invoke):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert f"{partly}: 상담봇 Mini" in out
-    assert "Progress: 3 of 5 applicable items answered (60%); 0 item(s) do not apply." in out
+    assert "Progress: 3 of 5 applicable items answered (60%); 0 items do not apply." in out
     assert "Transparency           1/2   [##########----------]" in out
     assert "Accountability         1/1   [####################]" in out
     assert "Unanswered critical items (1):\n  - TR-02: Are generated images marked as AI-generated?" in out

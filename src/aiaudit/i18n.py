@@ -3,8 +3,9 @@
 Library code never picks a language. It builds :class:`Msg` values (a key and its arguments) for
 diagnostics, errors, prompts and report strings; the edge that shows them (the CLI, a report, a
 gate output) renders them once with the language the user chose: ``msg.text(lang)`` or
-:func:`localize`. Catalog texts may count things in both languages: ``{#n item|items}`` renders
-as ``1 item`` / ``3 items`` (Korean texts write the counter word themselves: ``항목 {n}개``).
+:func:`localize`. Catalog texts may count things: ``{#n item|items}`` renders as ``1 item`` /
+``3 items``, and ``{?n needs|need}`` picks the word alone (Korean texts write the counter word
+themselves: ``항목 {n}개``).
 """
 
 from __future__ import annotations
@@ -41,19 +42,19 @@ def _catalog() -> dict[str, dict[str, str]]:
     return merged
 
 
-#: ``{#name one|other}``: the number ``name`` followed by the word in its singular or plural form.
-_PLURAL = re.compile(r"\{#(\w+) ([^{}|]*)\|([^{}]*)\}")
+#: ``{#name one|other}``: the number ``name`` and the word in its singular or plural form; ``{?name one|other}``: the word alone.
+_PLURAL = re.compile(r"\{([#?])(\w+) ([^{}|]*)\|([^{}]*)\}")
 
 
 def plural(text: str, args: dict[str, object]) -> str:
-    """Expand the ``{#n word|words}`` counts of a catalog text (before ``str.format``)."""
+    """Expand the ``{#n word|words}`` and ``{?n word|words}`` forms of a catalog text (before ``str.format``)."""
 
     def count(match: re.Match) -> str:
-        n = args[match.group(1)]
-        word = match.group(2) if n == 1 else match.group(3)
-        return "{" + match.group(1) + "} " + word.replace("{", "{{").replace("}", "}}")
+        n = args[match.group(2)]
+        word = (match.group(3) if n == 1 else match.group(4)).replace("{", "{{").replace("}", "}}")
+        return "{" + match.group(2) + "} " + word if match.group(1) == "#" else word
 
-    return _PLURAL.sub(count, text) if "{#" in text else text
+    return _PLURAL.sub(count, text) if "{#" in text or "{?" in text else text
 
 
 def t(key: str, lang: str, /, **args: object) -> str:

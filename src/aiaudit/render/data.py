@@ -19,6 +19,7 @@ from ..i18n import t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of, frameworks
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
+from ..text import percent
 from . import ReportOptions
 
 REPORT_FORMAT = 1
@@ -139,7 +140,7 @@ def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult,
             "report.summary.score" if overall.percent is not None else "report.summary.noscore",
             lang,
             system=audit.system_name,
-            percent=_pct(overall.percent),
+            percent=percent(overall.percent),
             applicable=overall.total,
             checklists=", ".join(f"{c.id} {c.version}" for c in audit.checklists),
         ),
@@ -150,12 +151,6 @@ def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult,
     else:
         parts.append(t("report.no_findings", lang))
     return " ".join(parts)
-
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _finding(rank: int, r: ItemResult, lang: str) -> dict[str, Any]:
