@@ -215,7 +215,7 @@ def test_the_policy_example_in_the_docs_is_valid(tmp_path):
 
     from conftest import ROOT
 
-    docs = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "file-formats.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(# yaml-language-server: \$schema=\./policy.*?)```", docs, re.S).group(1)
     found, _ = codes(write(tmp_path, example))
     assert found == []
