@@ -6,7 +6,6 @@ import fnmatch
 
 import pytest
 
-from aiaudit import data_dir
 from aiaudit.cli.kinds import kinds
 from aiaudit.library.builtins import builtin_checklist_ids, builtin_checklist_path
 from aiaudit.library.catalog import clause_index, frameworks
@@ -14,6 +13,7 @@ from aiaudit.library.checklists import builtin_checklist
 from aiaudit.library.coverage import coverage, find_framework
 from aiaudit.library.lint import lint_source, untranslated_ko, wrong_language_en
 from aiaudit.loading import load_file
+from aiaudit.paths import data_dir
 from aiaudit.validation import validate_file
 
 BUILTINS = builtin_checklist_ids()

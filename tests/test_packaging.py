@@ -6,9 +6,9 @@ from importlib import metadata
 from pathlib import Path
 
 import aiaudit
-from aiaudit import data_dir
 from aiaudit.library.builtins import builtin_checklist_ids
 from aiaudit.library.catalog import frameworks
+from aiaudit.paths import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

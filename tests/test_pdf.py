@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aiaudit import data_dir
 from aiaudit.audit.evaluation import evaluate
 from aiaudit.audit.load import load_audit
 from aiaudit.cli import cli
+from aiaudit.paths import data_dir
 from aiaudit.render import ReportOptions
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .i18n import localize
 
-#: Exit codes, documented in the README.
+#: Exit codes, documented in docs/diagnostics.md.
 EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content, or a policy gate that failed
 EXIT_UNUSABLE = 2  # unreadable input, or a usage error

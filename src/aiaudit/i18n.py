@@ -15,8 +15,8 @@ import locale
 import os
 import re
 from functools import cache
+from pathlib import Path
 
-from . import PACKAGE_DIR
 from .model import Text
 
 LANGS = ("en", "ko")
@@ -36,7 +36,7 @@ def default_lang() -> str:
 def _catalog() -> dict[str, dict[str, str]]:
     """All message catalogs (``locales/*.json``) merged: key → {en, ko}."""
     merged: dict[str, dict[str, str]] = {}
-    for entry in sorted((PACKAGE_DIR / "locales").iterdir(), key=lambda p: p.name):
+    for entry in sorted((Path(__file__).parent / "locales").iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".json"):
             merged.update(json.loads(entry.read_text(encoding="utf-8")))
     return merged

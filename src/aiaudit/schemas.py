@@ -6,10 +6,10 @@ import difflib
 import json
 from functools import cache
 
-from . import PACKAGE_DIR
 from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
+from .paths import PACKAGE_DIR
 
 #: Kinds with a schema; ``common`` only holds shared definitions.
 KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")

@@ -6,7 +6,7 @@ answers. The lock is an OS lock (``fcntl.flock`` on POSIX), so it is released au
 when the process ends, even when it is killed with SIGKILL; a stale ``.lock`` file left behind
 by a killed process never blocks anyone.
 
-Limits (documented in the README):
+Limits (documented in docs/limits.md):
 
 * The lock is advisory: it keeps aiaudit processes apart, not a text editor or ``git checkout``.
   Each save re-reads the file from disk, so edits made in an editor between two answers are kept.

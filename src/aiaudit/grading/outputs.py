@@ -165,6 +165,17 @@ def _weak_items(graded: list[TeamGrade], lang: str) -> list[dict]:
     return rows[:TOP_ITEMS]
 
 
+def _page(lang: str, rubric: Rubric) -> dict:
+    """What every grading page's template needs: the language, its messages, the version and the rubric."""
+    return {
+        "lang": lang,
+        "m": messages(lang),
+        "t": lambda key, **kw: t(key, lang, **kw),
+        "version": __version__,
+        "rubric": rubric,
+    }
+
+
 def overview_context(result: ClassResult, lang: str) -> dict:
     rubric = result.rubric
     grades = list(result.grades)
@@ -176,11 +187,7 @@ def overview_context(result: ClassResult, lang: str) -> dict:
         return format_points(Decimal(fn(ok_totals)).quantize(Decimal("0.01"))) if ok_totals else "—"
 
     return {
-        "lang": lang,
-        "m": messages(lang),
-        "t": lambda key, **kw: t(key, lang, **kw),
-        "version": __version__,
-        "rubric": rubric,
+        **_page(lang, rubric),
         "criteria": rubric.criteria,
         "grades": grades,
         "broken": [g for g in grades if g.broken],
@@ -262,11 +269,7 @@ def feedback_context(grade: TeamGrade, ev, config: Config) -> dict:
             }
         )
     return {
-        "lang": lang,
-        "m": messages(lang),
-        "t": lambda key, **kw: t(key, lang, **kw),
-        "version": __version__,
-        "rubric": rubric,
+        **_page(lang, rubric),
         "g": grade,
         "rows": rows,
         "max_points": format_points(rubric.max_points),

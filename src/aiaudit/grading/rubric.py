@@ -10,11 +10,11 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from .. import PACKAGE_DIR
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Text
+from ..paths import PACKAGE_DIR
 from ..schemas import schema_diagnostics
 
 PRESET_PREFIX = "preset:"

@@ -19,11 +19,11 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import PACKAGE_DIR
 from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
 from ..model import Text
+from ..paths import PACKAGE_DIR
 from ..schemas import schema_diagnostics
 
 PRESET_PREFIX = "preset:"

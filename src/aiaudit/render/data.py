@@ -20,7 +20,7 @@ from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of, frameworks
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
 from ..text import percent
-from . import ReportOptions
+from .options import ReportOptions
 
 REPORT_FORMAT = 1
 #: How many findings the executive summary lists.

@@ -15,9 +15,10 @@ from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
 from ..model import SEVERITIES, STATUSES
 from ..text import percent
-from . import ReportOptions, charts
+from . import charts
 from .data import CLAUSE_STATUSES, EVIDENCE_CHECKS, TOP_FINDINGS, Report, build
 from .notes import render_notes
+from .options import ReportOptions
 
 #: Image evidence shown as thumbnails: magic bytes → MIME type. SVG is never shown (it can reference URLs).
 IMAGE_TYPES = {

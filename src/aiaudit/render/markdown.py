@@ -12,8 +12,8 @@ from ..i18n import messages, t
 from ..model import STATUSES
 from ..text import html_text, percent
 from ..text import md_escape as escape
-from . import ReportOptions
 from .data import build
+from .options import ReportOptions
 
 SYMBOLS = {"met": "✅", "partial": "🟡", "not_met": "❌", "na": "➖", "unanswered": "❔", "out_of_scope": "·"}
 

@@ -20,13 +20,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .. import data_dir
 from ..audit.evaluation import Evaluation
 from ..diagnostics import AiauditError
 from ..i18n import Msg
-from . import PDF_VARIANTS, ReportOptions
+from ..paths import data_dir
 from .data import build
 from .html import render_report
+from .options import PDF_VARIANTS, ReportOptions
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
