@@ -58,12 +58,12 @@ def test_wheel_cache_of_builtins_matches_the_yaml():
 
 
 def test_a_stale_cache_entry_is_ignored(monkeypatch):
-    from aiaudit import library
+    from aiaudit.library import builtins as library
 
     folder = data_dir("checklists")
     path = folder / "frameworks" / "oecd-ai.yaml"
     monkeypatch.setattr(library, "_builtin_cache", lambda: {"frameworks/oecd-ai.yaml": {"sha256": "0" * 64, "data": {"x": 1}}})
-    doc = library._load(path)
+    doc = library.load_builtin(path)
     assert doc.data["kind"] == "framework" and doc.positions  # parsed from YAML, with positions
 
 
