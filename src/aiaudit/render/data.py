@@ -26,7 +26,7 @@ REPORT_FORMAT = 1
 #: How many findings the executive summary lists.
 TOP_FINDINGS = 5
 #: Evidence checks, in the order the report explains them.
-EVIDENCE_CHECKS = ("verified", "unrecorded", "changed", "missing", "outside", "link")
+EVIDENCE_CHECKS = _evidence.CHECKS
 #: Clause statuses in the crosswalk: the item statuses plus ``out_of_scope`` (no applicable item).
 CLAUSE_STATUSES = ("met", "partial", "not_met", "unanswered", "na", "out_of_scope")
 
@@ -205,47 +205,23 @@ def _evidence_entry(e: Evidence, check: str) -> dict[str, Any]:
 def _evidence_index(
     evaluation: Evaluation, options: ReportOptions, files: dict[str, Path]
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
-    """Every evidence entry of the audit, checked against the file on disk now."""
+    """Every evidence entry of the audit, checked against the file on disk now (each file hashed once)."""
     audit = evaluation.audit
     folder = None if audit.name.startswith(BUILTIN_PREFIX) else Path(audit.name).parent
-    hashes: dict[Path, tuple[str, int]] = {}
     rows: list[dict[str, Any]] = []
     checks: dict[tuple[str, int], str] = {}
     for r in evaluation.results:
         if r.answer is None:
             continue
         for n, e in enumerate(r.answer.evidence):
-            check, target = _check_evidence(e, folder, options, hashes)
-            actual_sha, actual_size = hashes.get(target, (None, None)) if target is not None else (None, None)
-            if target is not None:
-                files[e.path] = target
-            checks[(r.item.id, n)] = check
-            rows.append({"item": r.item.id, **_evidence_entry(e, check), "actual_sha256": actual_sha, "actual_size": actual_size})
+            checked = _evidence.check(e, folder, options.allow_outside_evidence)
+            found = checked.file
+            if found is not None:
+                files[e.path] = found.path
+            checks[(r.item.id, n)] = checked.check
+            actual = {"actual_sha256": found.sha256 if found else None, "actual_size": found.size if found else None}
+            rows.append({"item": r.item.id, **_evidence_entry(e, checked.check), **actual})
     return rows, checks
-
-
-def _check_evidence(
-    e: Evidence, folder: Path | None, options: ReportOptions, hashes: dict[Path, tuple[str, int]]
-) -> tuple[str, Path | None]:
-    """The check of one evidence entry and, when the file exists and may be read, its resolved path."""
-    if e.url:
-        return "link", None
-    if folder is None or not e.path:
-        return "missing", None
-    try:
-        target = _evidence.resolve(folder, e.path, options.allow_outside_evidence)
-    except _evidence.EvidenceOutside:
-        return "outside", None
-    if not target.is_file():
-        return "missing", None
-    if target not in hashes:
-        hashes[target] = (_evidence.sha256_file(target), target.stat().st_size)
-    sha, size = hashes[target]
-    if e.sha256 is None and e.size is None:
-        return "unrecorded", target
-    if (e.sha256 is not None and e.sha256 != sha) or (e.size is not None and e.size != size):
-        return "changed", target
-    return "verified", target
 
 
 def _clause_status(results: Iterable[ItemResult]) -> str:
