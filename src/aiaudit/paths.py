@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from .i18n import Msg
@@ -20,3 +21,27 @@ def data_dir(name: str) -> Path:
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(Msg("library.data_missing", name=repr(name)))
+
+
+#: ``preset:NAME`` names a built-in policy or rubric.
+PRESET_PREFIX = "preset:"
+
+
+def preset_names(kind: str) -> list[str]:
+    """Names of the built-in presets of ``kind`` (``policies`` or ``rubrics``), sorted."""
+    folder = PACKAGE_DIR / "presets" / kind
+    if not folder.is_dir():
+        return []
+    return sorted(e.name[: -len(".yaml")] for e in folder.iterdir() if e.name.endswith(".yaml"))
+
+
+def preset_path(kind: str, name: str) -> Path:
+    """The file of a built-in preset; :class:`UsageError` naming the known ones (and the closest) when there is none."""
+    from .diagnostics import UsageError
+
+    known = preset_names(kind)
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = Msg("preset.did_you_mean", name=close[0]) if close else ""
+        raise UsageError(Msg(f"preset.none.{kind}", name=name, known=", ".join(known) or "-", hint=hint))
+    return PACKAGE_DIR / "presets" / kind / f"{name}.yaml"
