@@ -157,11 +157,14 @@ def test_catalog_texts_exist_in_both_languages():
 @pytest.mark.parametrize(
     ("clause_id", "verified"),
     [
-        ("G7-HAIP-RF-6", False),  # regulations.md: the full title is UNVERIFIED
-        ("G7-HAIP-RF-7", False),  # UNVERIFIED title
-        ("UNESCO-P07", False),  # P07–P10 wording UNVERIFIED
-        ("UNESCO-P10", False),
+        ("G7-HAIP-RF-6", True),  # regulations.md section 10 confirms the titles of sections 6 and 7
+        ("G7-HAIP-RF-7", True),
+        ("UNESCO-P07", True),  # section 10: P07–P10 names are correct
+        ("UNESCO-P10", True),
         ("UNESCO-P06", True),
+        ("KR-AIBA-HIAI-b", True),  # section 10: (나) 먹는물의 생산 공정 confirmed
+        ("KR-AIBA-HIAI-c", False),  # (다), (마), (바), (아), (자) still UNVERIFIED
+        ("KR-AIBA-HIAI-i", False),
         ("EUAIA-ART5-ba", False),  # Omnibus bans: secondary sources only
         ("EUAIA-ART50-2", True),
         ("OWASP-LLM01", True),
