@@ -155,10 +155,11 @@ def test_coverage_text(invoke, mini):
 
 
 def test_coverage_marks_unverified_clauses(invoke, mini):
-    out = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "--framework", "g7-hiroshima").stdout
-    assert "G7-HAIP-RF-7*" in out and "G7-HAIP-RF-1*" not in out
+    out = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "--framework", "kr-ai-basic-act").stdout
+    assert "KR-AIBA-HIAI-a*" in out and "KR-AIBA-HIAI-b*" not in out  # only area (b)'s wording is confirmed
     assert "* not verified against the primary source" in out
-    row = next(line for line in out.splitlines() if line.startswith("G7-COC-07"))
+    g7 = invoke("checklists", "coverage", mini / "mini-checklist.yaml", "--framework", "g7-hiroshima").stdout
+    row = next(line for line in g7.splitlines() if line.startswith("G7-COC-07"))
     assert row.endswith("TR-01")
 
 
@@ -215,11 +216,11 @@ def test_frameworks_show(invoke):
     for n in range(1, 11):
         assert f"OWASP-LLM{n:02d}" in out
     assert "10 clauses (0 unverified)" in out
-    unesco = invoke("frameworks", "show", "unesco", "--lang", "ko").stdout
-    assert "UNESCO-P07*" in unesco and "UNESCO-P01*" not in unesco and "원문으로 확인하지 못한" in unesco
-    data = json.loads(invoke("frameworks", "show", "g7-hiroshima", "--format", "json").stdout)
+    korea = invoke("frameworks", "show", "kr-ai-basic-act", "--lang", "ko").stdout
+    assert "KR-AIBA-HIAI-a*" in korea and "KR-AIBA-ART31-1*" not in korea and "원문으로 확인하지 못한" in korea
+    data = json.loads(invoke("frameworks", "show", "eu-ai-act", "--format", "json").stdout)
     flags = {c["id"]: c["verified"] for c in data["clauses"]}
-    assert flags["G7-HAIP-RF-7"] is False and flags["G7-COC-01"] is True
+    assert flags["EUAIA-ART5-ba"] is False and flags["EUAIA-ART50-2"] is True
     result = invoke("frameworks", "show", "nope")
     assert result.exit_code == 2 and "unknown framework 'nope'" in result.stderr
 

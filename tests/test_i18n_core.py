@@ -131,7 +131,7 @@ def test_lint_warnings_and_texts_in_korean(tmp_path, invoke):
     assert "error[E310]: section s title: the Korean text has no Hangul and reads as English" in en
     assert "error[E310]: 섹션 s의 title: 한국어 텍스트에 한글이 없고 영어로 읽힙니다." in ko
     assert re.search(r"warning\[W302\]: \d+ of \d+ EU AI Act clauses are covered by no item: .* \(\+\d+ more\); see", en)
-    assert re.search(r"warning\[W302\]: EU AI법 조항 \d+개 중 \d+개를 다루는 점검 항목이 없습니다: .* 외 \d+개\. ", ko)
+    assert re.search(r"warning\[W302\]: EU 인공지능법 조항 \d+개 중 \d+개를 다루는 점검 항목이 없습니다: .* 외 \d+개\. ", ko)
 
 
 def test_usage_errors_in_korean_and_english(invoke, mini):
