@@ -307,7 +307,7 @@ def _binding(data: dict) -> dict[str, tuple]:
 def test_item_conditions_do_not_contradict_the_catalog():
     """Over a grid of system profiles: every clause of a law that binds the system is cited by an item that
     applies, and no applicable item cites only duties of that law that do not bind the system."""
-    from aiaudit.applicability import applies
+    from aiaudit.library.conditions import applies
 
     catalogs = catalog_files()
     binding = {"EU": _binding(catalogs["eu-ai-act"]), "KR": _binding(catalogs["kr-ai-basic-act"])}

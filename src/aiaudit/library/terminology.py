@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .loading import load_file
-from .model import Text
+from ..loading import load_file
+from ..model import Text
 
 #: Where the built-in table lives, relative to the ``checklists`` data folder.
 BUILTIN_TERMS = "terms/terms-ko.yaml"
