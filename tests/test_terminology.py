@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aiaudit.paths import data_dir
-from aiaudit.loading import load_file
 from aiaudit.library.terminology import BUILTIN_TERMS, Term, Violation, find_violations, load_terms
+from aiaudit.loading import load_file
+from aiaudit.paths import data_dir
 
 TERMS_PATH = data_dir("checklists") / BUILTIN_TERMS
 
