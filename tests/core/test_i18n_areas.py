@@ -14,7 +14,7 @@ import aiaudit
 from aiaudit.diagnostics import Diagnostic, UsageError
 from aiaudit.i18n import Msg, localize, t
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINI = FIXTURES / "mini"
 SRC = Path(aiaudit.__file__).resolve().parent
 

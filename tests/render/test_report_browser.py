@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from aiaudit.cli import cli
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 if CHROMIUM is None:  # a clear failure, not a skip: the browser test is part of the definition of done
     raise RuntimeError("chromium not found: install it (Debian: apt-get install chromium)")

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from aiaudit.cli import cli
 from aiaudit.grading.criteria import note_length
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINI = FIXTURES / "mini"
 
 RUBRIC = """\

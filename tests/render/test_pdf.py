@@ -23,7 +23,7 @@ from aiaudit.cli import cli
 from aiaudit.paths import data_dir
 from aiaudit.render import ReportOptions
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 KO_QUESTION = "이용자에게 인공지능 시스템과 상호작용하고 있다는 사실을 알립니까?"
 
 for tool in ("pdftotext", "pdfinfo", "pdfdetach"):

@@ -326,7 +326,7 @@ def test_folder_with_a_nested_audit_and_an_old_copy_deeper(tmp_path):
 
     team = tmp_path / "team"
     (team / "project" / "old").mkdir(parents=True)
-    audit = (Path(__file__).parent / "fixtures" / "mini" / "audit.yaml").read_text(encoding="utf-8")
+    audit = (Path(__file__).resolve().parents[1] / "fixtures" / "mini" / "audit.yaml").read_text(encoding="utf-8")
     (team / "project" / "audit.yaml").write_text(audit, encoding="utf-8")
     (team / "project" / "old" / "audit.yaml").write_text(audit, encoding="utf-8")
     (team / "README.yaml").write_text("title: notes\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -213,7 +214,7 @@ def test_policy_schema_is_printed(invoke):
 def test_the_policy_example_in_the_docs_is_valid(tmp_path):
     import re
 
-    from conftest import ROOT
+    ROOT = Path(__file__).resolve().parents[2]
 
     docs = (ROOT / "docs" / "file-formats.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(# yaml-language-server: \$schema=\./policy.*?)```", docs, re.S).group(1)

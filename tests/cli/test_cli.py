@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -75,7 +76,7 @@ def test_validate_usage_error_exit_2(invoke):
 def test_init_creates_audit_with_questions_as_comments(invoke, tmp_path):
     out = tmp_path / "audit.yaml"
     checklist = tmp_path / "c.yaml"
-    from conftest import FIXTURES
+    FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
     checklist.write_bytes((FIXTURES / "mini" / "mini-checklist.yaml").read_bytes())
     result = invoke("init", "-o", out, "-n", "상담봇", "-c", checklist, "--region", "kr", "--lang", "ko")
@@ -163,7 +164,7 @@ def test_printed_schema_validates_the_fixture(invoke, mini):
 
 def test_docs_document_every_diagnostic_code():
     from aiaudit.diagnostics import CODES
-    from conftest import ROOT
+    ROOT = Path(__file__).resolve().parents[2]
 
     docs = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     for code in CODES.values():

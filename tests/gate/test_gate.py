@@ -24,7 +24,7 @@ import yaml
 
 from aiaudit.gate import FAIL, PASS, WAIVED, run_gate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)
 
 
