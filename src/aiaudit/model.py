@@ -65,6 +65,8 @@ class Checklist:
     source: str  # "builtin:<id>" or a file path
     sha256: str
     applies_when: Any = None
+    policy: str | None = None  # the built-in policy preset a report judges readiness by (without --policy)
+    module: Any = None  # a module added to a baseline: {"reason": Text}; None for a full checklist
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -72,6 +74,38 @@ class Checklist:
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    """Whom a clause binds: any of ``roles`` (empty: any role), systems with any of ``categories``
+    (None: the obligation group's, or every system in scope), and ``modalities`` (empty: any)."""
+
+    roles: tuple[str, ...] = ()
+    categories: tuple[str, ...] | None = None
+    modalities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObligationDate:
+    """When an obligation group applies, for systems of category ``when`` (None: all of the group)."""
+
+    applies_from: str
+    when: str | None = None
+    original: str | None = None
+    verified: bool = True
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A group of a law's clauses with one trigger and one set of application dates (e.g. the EU high-risk duties)."""
+
+    id: str
+    title: Text
+    categories: tuple[str, ...] | None
+    dates: tuple[ObligationDate, ...] = ()
+    note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +120,17 @@ class Clause:
     applies_from: str | None = None
     source: str | None = None
     note: Text | None = None
+    obligation: str = ""  # the obligation group's id
+    applies_to: AppliesTo | None = None
+    informational: bool = False  # a definition, tier or area list: never an obligation
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a law binds (``regions``) and which classification in an audit decides its categories."""
+
+    regions: tuple[str, ...]
+    scheme: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +143,11 @@ class Framework:
     clauses: tuple[Clause, ...]
     edition: str = ""
     dates: tuple[dict, ...] = ()
+    scope: Scope | None = None  # None: voluntary guidance that reaches every system
+    obligations: tuple[Obligation, ...] = ()
+
+    def obligation(self, obligation_id: str) -> Obligation | None:
+        return next((o for o in self.obligations if o.id == obligation_id), None)
 
 
 @dataclass(frozen=True)
@@ -156,6 +206,7 @@ class Audit:
     signoff: tuple[Signoff, ...] = ()
     submitted_at: str | None = None
     raw: bytes = field(default=b"", repr=False)
+    doc: Any = field(default=None, repr=False, compare=False)  # the loaded Document (positions for the policy engine)
 
     @property
     def system_name(self) -> str:

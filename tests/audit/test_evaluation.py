@@ -26,7 +26,9 @@ def test_scores_on_the_mini_audit(mini):
     assert principles["accountability"].percent == 0.0 and principles["ethics"].percent is None
     frameworks = ev.by_framework()
     assert frameworks["owasp-llm"].percent == 50.0  # SEC-01 partial; SEC-02 justified na
-    assert frameworks["eu-ai-act"].percent == 100.0
+    # a Korea-only system: the EU AI Act does not reach it, so it gets no figure at all
+    assert "eu-ai-act" not in frameworks
+    assert ev.standings()["eu-ai-act"].scope.status == "not_in_scope" and ev.standings()["eu-ai-act"].score is None
 
 
 def test_unanswered_and_unjustified_na_are_gaps(mini):

@@ -145,8 +145,17 @@ def test_cover_frameworks_whole_framework_lists_every_gap(mini):
     assert all(v.subject_kind == "clause" and v.where[1] == 13 for v in r.violations)
 
 
+def test_cover_of_a_law_that_does_not_reach_the_system_passes(mini):
+    result = gate(mini, "cover_frameworks:\n  - {framework: eu-ai-act}\nmin_score:\n  frameworks: {eu-ai-act: 90}\n")
+    cover, score = rule(result, "cover/eu-ai-act"), rule(result, "min-score/framework/eu-ai-act")
+    assert cover.outcome == PASS and cover.violations == () and "does not reach this system" in cover.message
+    assert score.outcome == PASS and "does not reach this system" in score.message
+
+
 def test_cover_counts_only_applicable_items(mini):
     # EUAIA-ART50-2 is cited only by TR-02, which does not apply to a text-only system.
+    audit = mini / "audit.yaml"
+    audit.write_text(audit.read_text(encoding="utf-8").replace("regions: [KR]", "regions: [KR, EU]"), encoding="utf-8")
     result = gate(mini, "cover_frameworks:\n  - {framework: eu-ai-act, clauses: [EUAIA-ART50-1, EUAIA-ART50-2]}\n")
     assert [v.subject for v in rule(result, "cover/eu-ai-act").violations] == ["EUAIA-ART50-2"]
 

@@ -42,6 +42,14 @@ def passing(mini, monkeypatch):
 @pytest.fixture
 def failing(mini, monkeypatch):
     monkeypatch.chdir(mini)
+    # an EU high-risk system, so that the EU AI Act (and its Art. 9 coverage) reaches it
+    audit = mini / "audit.yaml"
+    text = (
+        audit.read_text(encoding="utf-8")
+        .replace("regions: [KR]", "regions: [KR, EU]")
+        .replace("risk_tier: limited", "risk_tier: high")
+    )
+    audit.write_text(text, encoding="utf-8")
     (mini / "evidence" / "notice.txt").write_text("changed after the audit\n", encoding="utf-8")
     result = run_gate("audit.yaml", "preset:eu-ai-act-high-risk", today=TODAY)
     assert not result.passed

@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..library.conditions import applies
-from ..model import PRINCIPLES, SEVERITIES, STATUSES, Answer, Audit, Item, Section
+from ..model import PRINCIPLES, SEVERITIES, STATUSES, Answer, Audit, Clause, Framework, Item, Section
+from .applicability import ClauseApplicability, Standing, SystemFacts, clause_applicability, facts, framework_standing
 
 STATUS_VALUE = {"met": 1.0, "partial": 0.5, "not_met": 0.0, "unanswered": 0.0, "na": 0.0}
 SEVERITY_FACTOR = {"critical": 4, "high": 3, "medium": 2, "low": 1}
@@ -96,10 +98,48 @@ def score(results: Iterable[ItemResult]) -> Score:
 
 @dataclass(frozen=True)
 class CrosswalkRow:
-    """One framework clause and the audit's items that refer to it."""
+    """One framework clause: whether it binds the system, and the audit's applicable items that refer to it."""
 
-    clause_id: str
+    clause: Clause
+    applicability: ClauseApplicability
     items: tuple[ItemResult, ...]
+
+    @property
+    def clause_id(self) -> str:
+        return self.clause.id
+
+
+@dataclass(frozen=True)
+class FrameworkStanding:
+    """How the audited system stands against one framework.
+
+    ``scope`` says whether the framework reaches the system at all; when it does, ``score`` is
+    computed over the applicable items that cite a clause binding the system (voluntary
+    frameworks: any clause that is not informational). It is coverage of applicable clauses, a
+    readiness figure, never a statement of compliance.
+    """
+
+    framework: Framework
+    scope: Standing
+    rows: tuple[CrosswalkRow, ...]
+    score: Score | None
+
+    @property
+    def applicable(self) -> tuple[CrosswalkRow, ...]:
+        return tuple(r for r in self.rows if r.applicability.applies)
+
+    @property
+    def not_applicable(self) -> tuple[CrosswalkRow, ...]:
+        return tuple(r for r in self.rows if not r.applicability.applies and r.applicability.determined)
+
+    @property
+    def undetermined(self) -> tuple[CrosswalkRow, ...]:
+        return tuple(r for r in self.rows if not r.applicability.determined)
+
+    @property
+    def covered(self) -> int:
+        """Applicable clauses cited by at least one applicable item."""
+        return sum(1 for r in self.applicable if r.items)
 
 
 @dataclass(frozen=True)
@@ -126,15 +166,49 @@ class Evaluation:
     def by_principle(self) -> dict[str, Score]:
         return {p: score(r for r in self.results if r.item.principle == p) for p in PRINCIPLES}
 
-    def by_framework(self) -> dict[str, Score]:
-        """Scores per framework id, for every framework an applicable item refers to."""
-        from ..library.catalog import framework_of
+    @cached_property
+    def facts(self) -> SystemFacts:
+        """What applicability knows about the system (profile and classification)."""
+        return facts(self.audit.system)
 
-        groups: dict[str, list[ItemResult]] = {}
+    @cached_property
+    def _standings(self) -> dict[str, FrameworkStanding]:
+        from ..library.catalog import framework_of, frameworks
+
+        catalog = frameworks()
+        cited: dict[str, list[ItemResult]] = {}
         for r in self.results:
-            for fw_id in sorted({fw.id for ref in r.item.refs if (fw := framework_of(ref)) is not None}):
-                groups.setdefault(fw_id, []).append(r)
-        return {k: score(v) for k, v in sorted(groups.items())}
+            for ref in r.item.refs:
+                cited.setdefault(ref, []).append(r)
+        referenced = sorted({fw.id for ref in cited if (fw := framework_of(ref)) is not None})
+        out = {}
+        for fw_id in referenced:
+            fw = catalog[fw_id]
+            scope = framework_standing(fw, self.facts)
+            rows = tuple(
+                CrosswalkRow(
+                    clause,
+                    clause_applicability(clause, fw, self.facts, scope),
+                    tuple(r for r in cited.get(clause.id, ()) if r.applicable),
+                )
+                for clause in fw.clauses
+            )
+            counted: dict[str, ItemResult] = {}
+            for row in rows:
+                if row.applicability.applies:
+                    for r in row.items:
+                        counted.setdefault(r.item.id, r)
+            result = score(counted.values()) if scope.reaches and counted else None
+            out[fw_id] = FrameworkStanding(fw, scope, rows, result)
+        return out
+
+    def standings(self) -> dict[str, FrameworkStanding]:
+        """Every framework the audit's items cite, with its scope, its clauses' applicability and its score."""
+        return self._standings
+
+    def by_framework(self) -> dict[str, Score]:
+        """Scores per framework id, for every framework that reaches the system and has applicable, cited clauses."""
+        return {k: s.score for k, s in self._standings.items() if s.score is not None}
 
     def by_severity(self) -> dict[str, Counter]:
         """Status counts per severity, over applicable items."""
@@ -155,14 +229,22 @@ class Evaluation:
         )
 
     def crosswalk(self, framework_id: str) -> list[CrosswalkRow]:
-        """Every clause of a framework with the applicable items that refer to it (empty: a gap)."""
+        """Every clause of a framework, whether it binds the system, and the applicable items that refer to it."""
+        if framework_id in self._standings:
+            return list(self._standings[framework_id].rows)
         from ..library.catalog import frameworks
 
         fw = frameworks()[framework_id]
-        rows = []
-        for clause in fw.clauses:
-            rows.append(CrosswalkRow(clause.id, tuple(r for r in self.applicable if clause.id in r.item.refs)))
-        return rows
+        scope = framework_standing(fw, self.facts)
+        return [CrosswalkRow(c, clause_applicability(c, fw, self.facts, scope), ()) for c in fw.clauses]
+
+    def scope(self, framework_id: str) -> Standing:
+        """Whether a framework of the catalog reaches the system (cited by the audit's items or not)."""
+        if framework_id in self._standings:
+            return self._standings[framework_id].scope
+        from ..library.catalog import frameworks
+
+        return framework_standing(frameworks()[framework_id], self.facts)
 
 
 def evaluate(audit: Audit) -> Evaluation:

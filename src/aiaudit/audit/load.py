@@ -79,6 +79,7 @@ def audit_from_document(
         signoff=tuple(Signoff(s["name"], s["date"], s.get("role", ""), s.get("statement", "")) for s in data.get("signoff", [])),
         submitted_at=data.get("submitted_at"),
         raw=doc.raw,
+        doc=doc,
     )
     return audit, sorted(set(problems))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from ..diagnostics import DiagnosticError, has_errors
-from ..model import Clause, Framework, Text
+from ..model import AppliesTo, Clause, Framework, Obligation, ObligationDate, Scope, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
 from .builtins import BUILTIN_PREFIX, load_builtin
@@ -25,6 +25,34 @@ def frameworks() -> dict[str, Framework]:
     return out
 
 
+def _applies_to(raw: dict | None) -> AppliesTo | None:
+    if raw is None:
+        return None
+    categories = raw.get("categories")
+    return AppliesTo(
+        roles=tuple(raw.get("roles", ())),
+        categories=None if categories is None else tuple(categories),
+        modalities=tuple(raw.get("modalities", ())),
+    )
+
+
+def _obligation(raw: dict) -> Obligation:
+    dates = tuple(
+        ObligationDate(
+            applies_from=str(d["applies_from"]),
+            when=d.get("when"),
+            original=d.get("original"),
+            verified=bool(d.get("verified", True)),
+            source=d.get("source"),
+        )
+        for d in raw.get("dates", ())
+    )
+    categories = raw.get("categories")
+    return Obligation(
+        raw["id"], Text.of(raw["title"]), None if categories is None else tuple(categories), dates, Text.of(raw.get("note"))
+    )
+
+
 def _framework(data: dict) -> Framework:
     clauses = tuple(
         Clause(
@@ -38,9 +66,13 @@ def _framework(data: dict) -> Framework:
             applies_from=c.get("applies_from"),
             source=c.get("source"),
             note=Text.of(c.get("note")),
+            obligation=c.get("obligation", ""),
+            applies_to=_applies_to(c.get("applies_to")),
+            informational=bool(c.get("informational", False)),
         )
         for c in data["clauses"]
     )
+    scope = data.get("scope")
     return Framework(
         id=data["id"],
         prefix=data["prefix"],
@@ -50,6 +82,8 @@ def _framework(data: dict) -> Framework:
         clauses=clauses,
         edition=data.get("edition", ""),
         dates=tuple(data.get("dates", ())),
+        scope=Scope(tuple(scope.get("regions", ())), scope["scheme"]) if scope else None,
+        obligations=tuple(_obligation(o) for o in data.get("obligations", ())),
     )
 
 

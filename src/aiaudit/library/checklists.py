@@ -144,6 +144,8 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         source=doc.name,
         sha256=doc.sha256,
         applies_when=data.get("applies_when"),
+        policy=data.get("policy"),
+        module={"reason": Text.of(data["module"].get("reason"))} if isinstance(data.get("module"), dict) else None,
     )
     return checklist, sorted(set(problems))
 

@@ -13,6 +13,8 @@ Rule ids (never renumbered; SARIF, JUnit and GitLab reports key on them):
 ``evidence-required/<severity>``      met/partial items of that severity cite evidence
 ``evidence-integrity``                recorded evidence sha256/size still match the files
 ``waiver/<ITEM>``                     the waiver for that item has not expired
+``complete``                          every applicable item is answered (always checked; an
+                                      audit that fails only this rule is a *draft*)
 ====================================  =======================================================
 
 Item-level violations (must-meet, evidence-required, evidence-integrity) become ``waived`` when
@@ -36,6 +38,8 @@ from ..text import number
 from ..text import percent as percent_text
 from .load import Policy, Waiver, Where
 
+#: The rule every policy has: all applicable items answered. An audit failing only this rule is a draft.
+COMPLETE = "complete"
 PASS = "pass"
 FAIL = "fail"
 WAIVED = "waived"
@@ -175,9 +179,28 @@ def evaluate_rules(
     """Run every rule of ``policy`` on ``evaluation`` (whose audit was loaded from ``doc``)."""
     ctx = _Context(evaluation, policy, doc, today, allow_outside)
     rules: list[RuleResult] = []
-    for check in (_min_scores, _must_meet, _coverage, _max_age, _evidence_required, _evidence_integrity, _waivers):
+    for check in (_complete, _min_scores, _must_meet, _coverage, _max_age, _evidence_required, _evidence_integrity, _waivers):
         rules.extend(check(ctx))
     return GateResult(policy, evaluation, doc.name, tuple(rules), today)
+
+
+# --- completeness -----------------------------------------------------------------------------
+
+
+def _complete(ctx: _Context) -> Iterator[RuleResult]:
+    """Every applicable item has an answer; unanswered ones are violations located at their answer (or ``answers:``)."""
+    title = ctx.t("rule.complete")
+    applicable = ctx.evaluation.applicable
+    open_items = [r for r in applicable if r.status == "unanswered"]
+    violations = [
+        Violation(r.item.id, ctx.t("complete.item", item=r.item.id, severity=ctx.severity(r.item.severity)), ctx.item_where(r.item.id), FAIL, r.item)
+        for r in open_items
+    ]
+    if violations:
+        message = ctx.t("complete.fail", open=len(violations), count=len(applicable))
+    else:
+        message = ctx.t("complete.ok", count=len(applicable))
+    yield _result(COMPLETE, "complete", title, True, message, ctx.where(("answers",), key=True), violations)
 
 
 # --- scores -----------------------------------------------------------------------------------
@@ -217,6 +240,12 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
             rule_id = f"min-score/framework/{fw_id}"
             name = catalog[fw_id].short if fw_id in catalog else fw_id
             title = ctx.t("rule.min_framework", framework=name, min=number(minimum))
+            scope = ctx.evaluation.scope(fw_id) if fw_id in catalog else None
+            if scope is not None and not scope.reaches:
+                yield _result(
+                    rule_id, "min-score", title, True, ctx.t("score.framework_not_in_scope", name=name, reason=scope.reason), top
+                )
+                continue
             missing = (ctx.t("score.no_framework", name=name), top)
             unscored = (ctx.t("score.framework_unscored", name=name), top)
             what = ctx.t("what.framework", name=name)
@@ -296,7 +325,13 @@ def _coverage(ctx: _Context) -> Iterator[RuleResult]:
         rule_id = f"cover/{fw.id}"
         title = ctx.t("rule.cover_some" if cover.clauses else "rule.cover_all", framework=name, clauses=", ".join(cover.clauses))
         clauses = {c.id: c for c in fw.clauses if cover.selects(c.id)}
-        rows = [row for row in ctx.evaluation.crosswalk(fw.id) if row.clause_id in clauses]
+        scope = ctx.evaluation.scope(fw.id)
+        if not scope.reaches:
+            yield _result(rule_id, "cover", title, True, ctx.t("cover.not_in_scope", name=name, reason=scope.reason), top)
+            continue
+        selected = [row for row in ctx.evaluation.crosswalk(fw.id) if row.clause_id in clauses]
+        rows = [row for row in selected if row.applicability.applies]
+        notes = [ctx.t("cover.not_applicable", count=len(selected) - len(rows))] if len(rows) < len(selected) else []
         gaps = [
             Violation(
                 row.clause_id,
@@ -310,7 +345,7 @@ def _coverage(ctx: _Context) -> Iterator[RuleResult]:
             message = ctx.t("cover.fail", gaps=len(gaps), count=len(rows), name=name)
         else:
             message = ctx.t("cover.ok", count=len(rows), name=name)
-        yield _result(rule_id, "cover", title, True, message, top, gaps)
+        yield _result(rule_id, "cover", title, True, message, top, gaps, notes)
 
 
 # --- age --------------------------------------------------------------------------------------
