@@ -6,9 +6,9 @@ from importlib import metadata
 from pathlib import Path
 
 import aiaudit
-from aiaudit import data_dir
 from aiaudit.library.builtins import builtin_checklist_ids
 from aiaudit.library.catalog import frameworks
+from aiaudit.paths import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,10 +58,23 @@ def test_wheel_cache_of_builtins_matches_the_yaml():
 
 
 def test_a_stale_cache_entry_is_ignored(monkeypatch):
-    from aiaudit import library
+    from aiaudit.library import builtins as library
 
     folder = data_dir("checklists")
     path = folder / "frameworks" / "oecd-ai.yaml"
     monkeypatch.setattr(library, "_builtin_cache", lambda: {"frameworks/oecd-ai.yaml": {"sha256": "0" * 64, "data": {"x": 1}}})
-    doc = library._load(path)
+    doc = library.load_builtin(path)
     assert doc.data["kind"] == "framework" and doc.positions  # parsed from YAML, with positions
+
+
+def test_wheel_ships_the_licence_text():
+    """Apache-2.0 requires shipping its text: the full LICENSE is in the installed .dist-info."""
+    dist = metadata.distribution("aiaudit")
+    licences = [f for f in dist.files if f.parts[0].endswith(".dist-info") and f.name == "LICENSE"]
+    assert len(licences) == 1, [str(f) for f in dist.files if f.parts[0].endswith(".dist-info")]
+    text = licences[0].read_text(encoding="utf-8")
+    assert text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License\n                           Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text and "APPENDIX: How to apply the Apache License" in text
+    assert dist.metadata["License-Expression"] == "Apache-2.0"
+    assert dist.metadata.get_all("License-File") == ["LICENSE"]

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from .i18n import localize
 
-#: Exit codes, documented in the README.
+#: Exit codes, documented in docs/diagnostics.md.
 EXIT_OK = 0
 EXIT_INVALID = 1  # invalid content, or a policy gate that failed
 EXIT_UNUSABLE = 2  # unreadable input, or a usage error
+EXIT_INTERNAL = 3  # a bug in aiaudit
 
 ERROR = "error"
 WARNING = "warning"
@@ -103,11 +104,11 @@ class Diagnostic:
     def exit_code(self) -> int:
         return CODES[self.code].exit_code if self.severity == ERROR else EXIT_OK
 
-    def format(self, lang: str | None = None) -> str:
+    def format(self, lang: str) -> str:
         """The one-line text form: ``path:line:col: error[CODE]: message`` (message in ``lang``)."""
         return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {localize(self.message, lang)}"
 
-    def to_dict(self, lang: str | None = None) -> dict:
+    def to_dict(self, lang: str) -> dict:
         return {
             "file": self.file,
             "line": self.line,
@@ -140,7 +141,7 @@ class AiauditError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def format(self, lang: str | None = None) -> str:
+    def format(self, lang: str) -> str:
         return localize(self.message, lang)
 
 
@@ -157,5 +158,5 @@ class DiagnosticError(AiauditError):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.format("en") for d in self.diagnostics), exit_code_for(self.diagnostics) or 1)
 
-    def format(self, lang: str | None = None) -> str:
+    def format(self, lang: str) -> str:
         return "\n".join(d.format(lang) for d in self.diagnostics)

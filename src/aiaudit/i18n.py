@@ -1,13 +1,23 @@
-"""One lookup for English and Korean text: bilingual values from files, and message catalogs."""
+"""The one message model: catalog keys with arguments, rendered in English or Korean at the edge.
+
+Library code never picks a language. It builds :class:`Msg` values (a key and its arguments) for
+diagnostics, errors, prompts and report strings; the edge that shows them (the CLI, a report, a
+gate output) renders them once with the language the user chose: ``msg.text(lang)`` or
+:func:`localize`. Catalog texts may count things: ``{#n item|items}`` renders as ``1 item`` /
+``3 items``, and ``{?n needs|need}`` picks the word alone (Korean texts write the counter word
+themselves: ``항목 {n}개``).
+"""
 
 from __future__ import annotations
 
 import json
 import locale
 import os
+import re
 from functools import cache
+from pathlib import Path
 
-from . import PACKAGE_DIR
+from .model import Text
 
 LANGS = ("en", "ko")
 
@@ -26,45 +36,57 @@ def default_lang() -> str:
 def _catalog() -> dict[str, dict[str, str]]:
     """All message catalogs (``locales/*.json``) merged: key → {en, ko}."""
     merged: dict[str, dict[str, str]] = {}
-    for entry in sorted((PACKAGE_DIR / "locales").iterdir(), key=lambda p: p.name):
+    for entry in sorted((Path(__file__).parent / "locales").iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".json"):
             merged.update(json.loads(entry.read_text(encoding="utf-8")))
     return merged
 
 
-def t(key: str, lang: str = "en", /, **kwargs: object) -> str:
-    """The message ``key`` in ``lang`` (English if missing), formatted with ``kwargs``."""
+#: ``{#name one|other}``: the number ``name`` and the word in its singular or plural form; ``{?name one|other}``: the word alone.
+_PLURAL = re.compile(r"\{([#?])(\w+) ([^{}|]*)\|([^{}]*)\}")
+
+
+def plural(text: str, args: dict[str, object]) -> str:
+    """Expand the ``{#n word|words}`` and ``{?n word|words}`` forms of a catalog text (before ``str.format``)."""
+
+    def count(match: re.Match) -> str:
+        n = args[match.group(2)]
+        word = (match.group(3) if n == 1 else match.group(4)).replace("{", "{{").replace("}", "}}")
+        return "{" + match.group(2) + "} " + word if match.group(1) == "#" else word
+
+    return _PLURAL.sub(count, text) if "{#" in text or "{?" in text else text
+
+
+def t(key: str, lang: str, /, **args: object) -> str:
+    """The message ``key`` in ``lang`` (English if missing), formatted with ``args`` (messages among them rendered too)."""
     entry = _catalog().get(key)
     if entry is None:
         raise KeyError(f"no message {key!r}")
-    text = entry.get(lang) or entry["en"]
-    return text.format(**kwargs) if kwargs else text
+    text = plural(entry.get(lang) or entry["en"], args)
+    if not args:
+        return text
+    return text.format(**{k: _arg(v, lang) for k, v in args.items()})
+
+
+def _arg(value: object, lang: str) -> object:
+    """A message argument in ``lang``: messages and bilingual texts from files are rendered, the rest kept."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, Text):
+        return value.get(lang)
+    return value
 
 
 def messages(lang: str, prefix: str = "") -> dict[str, str]:
-    """Every message whose key starts with ``prefix``, in ``lang``: for templates."""
+    """Every message whose key starts with ``prefix``, in ``lang``: for templates (no arguments)."""
     return {k: (v.get(lang) or v["en"]) for k, v in _catalog().items() if k.startswith(prefix)}
 
 
-_current: str | None = None
-
-
-def set_lang(lang: str | None) -> None:
-    """Set the language of this run's messages (the CLI's ``--lang``)."""
-    global _current
-    _current = lang
-
-
-def current_lang() -> str:
-    """``--lang`` when given, else :func:`default_lang`."""
-    return _current or default_lang()
-
-
 class Msg(str):
-    """A catalog message that keeps its key and arguments: English as a ``str``, any language on demand.
+    """A catalog message: its key and arguments, rendered in any language with :meth:`text`.
 
-    Library code builds diagnostics and errors with ``Msg("load.no_file")``-style calls; output code asks for
-    ``localize(message, lang)``. Being a ``str``, a ``Msg`` works wherever text is expected.
+    Its ``str`` value is the English text, so that logs, exceptions and tests read naturally; what
+    a user sees always goes through ``text(lang)`` (or :func:`localize`) at the edge.
     """
 
     key: str
@@ -76,8 +98,8 @@ class Msg(str):
         self.args = args
         return self
 
-    def text(self, lang: str | None = None) -> str:
-        return t(self.key, lang or current_lang(), **self.args)
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.args)
 
     def __reduce__(self):  # keep key and arguments across processes (grading's worker pool)
         return (_rebuild, (self.key, self.args))
@@ -87,6 +109,6 @@ def _rebuild(key: str, args: dict) -> Msg:
     return Msg(key, **args)
 
 
-def localize(text: object, lang: str | None = None) -> str:
-    """``text`` in ``lang`` when it is a :class:`Msg`, else as it is."""
-    return text.text(lang) if isinstance(text, Msg) else str(text)
+def localize(text: object, lang: str) -> str:
+    """``text`` in ``lang`` when it is a :class:`Msg` or a bilingual :class:`Text`, else as it is."""
+    return str(_arg(text, lang))

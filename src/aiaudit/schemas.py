@@ -6,10 +6,10 @@ import difflib
 import json
 from functools import cache
 
-from . import PACKAGE_DIR
 from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
+from .paths import PACKAGE_DIR
 
 #: Kinds with a schema; ``common`` only holds shared definitions.
 KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")
@@ -66,19 +66,16 @@ def schema_text(kind: str) -> str:
 
 @cache
 def _fast(kind: str):
-    """A compiled validator (jsonschema-rs) for the valid-file fast path, or None where it is unavailable."""
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover - the pure-Python path still validates everything
-        return None
+    """A compiled validator (jsonschema-rs) for the valid-file fast path."""
+    import jsonschema_rs
+
     # The inlined schema has no external $ref, so nothing is ever resolved over the network.
     return jsonschema_rs.validator_for(inlined(kind))
 
 
 def is_valid(kind: str, data) -> bool:
-    """Whether ``data`` is valid for ``kind``: fast (compiled) when possible."""
-    fast = _fast(kind)
-    return fast.is_valid(data) if fast is not None else not any(True for _ in validator(kind).iter_errors(data))
+    """Whether ``data`` is valid for ``kind`` (compiled validator; invalid files then go through :func:`validator`)."""
+    return _fast(kind).is_valid(data)
 
 
 @cache

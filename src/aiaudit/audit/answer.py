@@ -12,11 +12,8 @@ old values. The caller holds the audit's lock (:mod:`aiaudit.locking`).
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as _dt
 import difflib
-import io
 import os
 import re
 import subprocess
@@ -24,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..csvfile import read_csv
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
-from ..i18n import t
+from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
 from ..model import STATUSES, Audit, Item
 from . import evidence as ev
@@ -86,8 +84,15 @@ class Problem:
     """Why an input cannot be saved: a diagnostic code, a message, and the field it concerns."""
 
     code: str
-    message: str
+    message: Msg
     field: str = "item"
+
+
+def unknown_item(item_id: str, known: list[str]) -> Msg:
+    """No checklist of the audit has ``item_id``; names the closest known id when there is one."""
+    close = difflib.get_close_matches(item_id, known, n=1)
+    hint = Msg("answer.did_you_mean", item=close[0]) if close else ""
+    return Msg("answer.unknown_item", item=item_id, hint=hint)
 
 
 def today() -> str:
@@ -125,7 +130,6 @@ class Editor:
     def __init__(
         self,
         path: str | Path,
-        lang: str = "en",
         allow_outside: bool = False,
         max_bytes: int = DEFAULT_MAX_BYTES,
         answered_by: str | None = None,
@@ -133,12 +137,11 @@ class Editor:
     ):
         self.path = Path(path)
         self.name = str(path)
-        self.lang = lang
         self.allow_outside = allow_outside
         self.max_bytes = max_bytes
-        self.folder = self.path.resolve().parent
+        self.folder = Path(os.path.abspath(self.path)).parent
         if date is not None and not _valid_date(date):
-            raise UsageError(t("answer.bad_date", lang, value=date))
+            raise UsageError(Msg("answer.bad_date", value=date))
         self._date = date
         self._by_given = answered_by
         self._by: str | None | bool = False  # looked up on first use
@@ -180,27 +183,24 @@ class Editor:
     # -- checking one input --------------------------------------------------------------------
 
     def problems(self, inp: AnswerInput, old: dict | None = None) -> list[Problem]:
-        """Everything wrong with an input, in the audit's language; empty when it can be saved."""
-        lang = self.lang
+        """Everything wrong with an input; empty when it can be saved."""
         out: list[Problem] = []
         if inp.item_id not in self.items:
-            close = difflib.get_close_matches(inp.item_id, list(self.items), n=1)
-            hint = t("answer.did_you_mean", lang, item=close[0]) if close else ""
-            return [Problem("E401", t("answer.unknown_item", lang, item=inp.item_id) + hint, "item")]
+            return [Problem("E401", unknown_item(inp.item_id, list(self.items)), "item")]
         old = self.raw_answer(inp.item_id) if old is None else old
         status = inp.status
         if status is not None:
             status = normalize_status(status)
             if status is None:
                 choices = ", ".join(STATUSES)
-                out.append(Problem("E204", t("answer.bad_status", lang, value=inp.status, choices=choices), "status"))
+                out.append(Problem("E204", Msg("answer.bad_status", value=inp.status, choices=choices), "status"))
         elif "status" not in old:
-            out.append(Problem("E203", t("answer.status_required", lang, item=inp.item_id), "status"))
+            out.append(Problem("E203", Msg("answer.status_required", item=inp.item_id), "status"))
         notes = inp.notes if inp.notes is not None else old.get("notes")
         if (status or old.get("status")) == "na" and not (isinstance(notes, str) and notes.strip()):
-            out.append(Problem("E402", t("answer.na_needs_notes", lang, item=inp.item_id), "status"))
+            out.append(Problem("E402", Msg("answer.na_needs_notes", item=inp.item_id), "status"))
         if inp.date is not None and not _valid_date(inp.date):
-            out.append(Problem("E204", t("answer.bad_date", lang, value=inp.date), "date"))
+            out.append(Problem("E204", Msg("answer.bad_date", value=inp.date), "date"))
         for entry in inp.evidence or ():
             problem = self.evidence_problem(entry)
             if problem is not None:
@@ -209,48 +209,24 @@ class Editor:
 
     def evidence_problem(self, entry: str | dict) -> Problem | None:
         """Why an evidence path or URL cannot be recorded (missing, outside the folder, malformed), or None."""
-        lang = self.lang
         if isinstance(entry, dict):
             if entry.get("url") is not None:
                 url = entry.get("url")
                 ok = isinstance(url, str) and _URL.match(url)
-                return None if ok else Problem("E204", t("answer.bad_url", lang, value=url), "evidence")
+                return None if ok else Problem("E204", Msg("answer.bad_url", value=url), "evidence")
             entry = entry.get("path")
         if not isinstance(entry, str) or not entry.strip():
-            return Problem("E204", t("answer.bad_evidence", lang, value=entry), "evidence")
+            return Problem("E204", Msg("answer.bad_evidence", value=entry), "evidence")
         if _URL.match(entry):
             return None
         try:
-            located = self._locate(entry)
+            located = ev.locate(self.folder, entry, self.allow_outside)
         except ev.EvidenceOutside:
-            return Problem("E404", t("answer.evidence_outside", lang, path=entry), "evidence")
+            return Problem("E404", Msg("answer.evidence_outside", path=entry), "evidence")
+        except ev.EvidenceUnreadable as exc:
+            return Problem("E403", exc.args[0], "evidence")
         if located is None:
-            return Problem("E403", t("answer.evidence_missing", lang, path=entry), "evidence")
-        return None
-
-    def _locate(self, given: str) -> tuple[Path, str] | None:
-        """The evidence file a user means (relative to the audit's folder, else to the current folder)
-        and the path to record for it: relative to the audit's folder, with ``/``."""
-        base = Path(os.path.abspath(self.path)).parent
-        candidates = [given]
-        with contextlib.suppress(ValueError):  # another drive on Windows
-            candidates.append(os.path.relpath(os.path.abspath(given), base))
-        outside = False
-        for candidate in candidates:
-            try:
-                target = ev.resolve(self.folder, candidate, self.allow_outside)
-            except ev.EvidenceOutside:
-                # only an existing file outside is "outside"; a missing one is reported as missing
-                outside = outside or os.path.isfile(base / candidate)
-                continue
-            if target.is_file():
-                absolute = Path(os.path.normpath(base / candidate))
-                try:
-                    return target, absolute.relative_to(base).as_posix()
-                except ValueError:
-                    return target, absolute.as_posix()  # only with --allow-outside-evidence
-        if outside:
-            raise ev.EvidenceOutside(given)
+            return Problem("E403", Msg("answer.evidence_missing", path=entry), "evidence")
         return None
 
     # -- building the answer mapping -----------------------------------------------------------
@@ -287,10 +263,10 @@ class Editor:
             entry = entry["path"]
         if _URL.match(entry):
             return {"url": entry}
-        located = self._locate(entry)
+        located = ev.locate(self.folder, entry, self.allow_outside)
         assert located is not None  # checked in problems()
-        target, stored = located
-        out: dict[str, Any] = {"path": stored, "sha256": ev.sha256_file(target), "size": target.stat().st_size}
+        found, stored = located
+        out: dict[str, Any] = {"path": stored, "sha256": found.sha256, "size": found.size}
         if description is None:
             description = next(
                 (o.get("description") for o in old_entries if isinstance(o, dict) and o.get("path") == stored), None
@@ -332,21 +308,23 @@ class Editor:
 
     def import_file(self, source: str | Path) -> list[str]:
         """Import answers from a CSV or YAML file, all or nothing; returns the item ids written."""
-        inputs, name = read_answers_file(source, self.lang, self.max_bytes)
+        inputs, name = read_answers_file(source, self.max_bytes)
         diagnostics: list[Diagnostic] = []
         built: dict[str, dict] = {}
         first_seen: dict[str, int] = {}
         for inp in inputs:
             line, col = inp.where.get("item", (1, 1))
             if inp.item_id in first_seen:
-                message = t("answer.duplicate", self.lang, item=inp.item_id, line=first_seen[inp.item_id])
+                message = Msg("answer.duplicate", item=inp.item_id, line=first_seen[inp.item_id])
                 diagnostics.append(Diagnostic(name, line, col, "E102", message))
                 continue
             first_seen[inp.item_id] = line
             problems = self.problems(inp)
             for p in problems:
                 pline, pcol = inp.where.get(p.field, (line, col))
-                message = p.message if p.message.startswith(f"{inp.item_id}") else f"{inp.item_id}: {p.message}"
+                message = p.message
+                if not message.startswith(inp.item_id):
+                    message = Msg("answer.item_problem", item=inp.item_id, problem=message)
                 diagnostics.append(Diagnostic(name, pline, pcol, p.code, message))
             if not problems:
                 built[inp.item_id] = self.build(inp)
@@ -383,58 +361,33 @@ _COLUMNS = {
 }
 
 
-def read_answers_file(source: str | Path, lang: str = "en", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[AnswerInput], str]:
+def read_answers_file(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[AnswerInput], str]:
     """Parse an answers file: ``.csv``/``.tsv`` (a header row) or ``.yaml``/``.yml``/``.json`` (an ``answers:`` mapping)."""
     name = str(source)
     suffix = Path(name).suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
         raw = read_limited(source, max_bytes, name)
-        return _read_csv(raw, name, lang, delimiter="\t" if suffix == ".tsv" else None), name
+        return _read_csv(raw, name, delimiter="\t" if suffix == ".tsv" else None), name
     if suffix in (".yaml", ".yml", ".json"):
-        return _read_yaml(load_file(source, max_bytes=max_bytes, name=name), lang), name
-    raise UsageError(t("answer.bad_format", lang, path=name))
+        return _read_yaml(load_file(source, max_bytes=max_bytes, name=name)), name
+    raise UsageError(Msg("answer.bad_format", path=name))
 
 
-def _read_csv(raw: bytes, name: str, lang: str, delimiter: str | None = None) -> list[AnswerInput]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E003", t("answer.not_utf8", lang))]) from None
-    if delimiter is None:
-        first = text.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise UsageError(t("answer.csv_empty", lang, path=name)) from None
-    columns = [_COLUMNS.get(h.strip().lower().replace(" ", "_")) for h in header]
-    if "item" not in columns:
-        raise UsageError(t("answer.csv_no_item", lang, path=name))
+def _read_csv(raw: bytes, name: str, delimiter: str | None = None) -> list[AnswerInput]:
+    header, rows = read_csv(raw, name, delimiter)
+    columns = {h: _COLUMNS[h] for h in header if h in _COLUMNS}
+    if "item" not in columns.values():
+        raise UsageError(Msg("answer.csv_no_item", path=name))
     inputs = []
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise DiagnosticError(
-                [Diagnostic(name, reader.line_num, 1, "E101", t("fill.diag.csv_error", lang, error=str(exc)))]
-            ) from None
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for row in rows:
         values: dict[str, str] = {}
         where: dict[str, tuple[int, int]] = {}
-        col = 1
-        for column, cell in zip(columns, row, strict=False):  # short rows: missing cells
-            if column is not None and cell.strip() != "":
+        for header_key, column in columns.items():
+            cell = row.cells.get(header_key, "")
+            if cell.strip() != "" and column not in values:
                 values[column] = cell
-                where[column] = (start, col)
-            col += len(cell) + 1
-        where.setdefault("item", (start, 1))
+                where[column] = (row.line, row.columns[header_key])
+        where.setdefault("item", (row.line, 1))
         evidence = None
         if "evidence" in values:
             evidence = tuple(p.strip() for p in re.split(r"[;\n]", values["evidence"]) if p.strip())
@@ -452,11 +405,11 @@ def _read_csv(raw: bytes, name: str, lang: str, delimiter: str | None = None) ->
     return inputs
 
 
-def _read_yaml(doc: Document, lang: str) -> list[AnswerInput]:
+def _read_yaml(doc: Document) -> list[AnswerInput]:
     data = doc.data
     answers = data.get("answers")
     if not isinstance(answers, dict):
-        raise DiagnosticError([doc.diagnostic("E203", t("answer.yaml_no_answers", lang), ())])
+        raise DiagnosticError([doc.diagnostic("E203", Msg("answer.yaml_no_answers"), ())])
     inputs = []
     problems = []
     for item_id, value in answers.items():
@@ -464,12 +417,12 @@ def _read_yaml(doc: Document, lang: str) -> list[AnswerInput]:
         if isinstance(value, str):  # `TR-01: met`
             value = {"status": value}
         if not isinstance(value, dict):
-            problems.append(doc.diagnostic("E201", t("answer.yaml_not_mapping", lang, item=item_id), path))
+            problems.append(doc.diagnostic("E201", Msg("answer.yaml_not_mapping", item=item_id), path))
             continue
         unknown = [k for k in value if k not in ("status", "notes", "evidence", "answered_by", "date")]
         if unknown:
             problems.append(
-                doc.diagnostic("E202", t("answer.yaml_unknown_key", lang, name=unknown[0]), path + (unknown[0],), key=True)
+                doc.diagnostic("E202", Msg("answer.yaml_unknown_key", name=unknown[0]), path + (unknown[0],), key=True)
             )
             continue
         evidence = value.get("evidence")
@@ -479,7 +432,7 @@ def _read_yaml(doc: Document, lang: str) -> list[AnswerInput]:
             evidence = tuple(evidence)
         for key in ("notes", "answered_by", "date"):
             if key in value and value[key] is not None and not isinstance(value[key], str):
-                problems.append(doc.diagnostic("E201", t("answer.yaml_not_text", lang, name=key), path + (key,)))
+                problems.append(doc.diagnostic("E201", Msg("answer.yaml_not_text", name=key), path + (key,)))
         where = {"item": doc.position(path, key=True)}
         for key in ("status", "notes", "evidence", "date"):
             if key in value:
@@ -506,7 +459,6 @@ def _read_yaml(doc: Document, lang: str) -> list[AnswerInput]:
 def answer_one(
     path: str | Path,
     inp: AnswerInput,
-    lang: str = "en",
     allow_outside: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     answered_by: str | None = None,
@@ -515,15 +467,14 @@ def answer_one(
     """``aiaudit answer AUDIT ITEM ...``: set one answer under the lock; returns the mapping written."""
     from .lock import audit_lock
 
-    with audit_lock(path, lang):
-        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
+    with audit_lock(path):
+        editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
         return editor.answer(inp)
 
 
 def import_answers(
     path: str | Path,
     source: str | Path,
-    lang: str = "en",
     allow_outside: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     answered_by: str | None = None,
@@ -532,6 +483,6 @@ def import_answers(
     """``aiaudit answer AUDIT --from FILE``: import all answers of a CSV/YAML file in one save, or none."""
     from .lock import audit_lock
 
-    with audit_lock(path, lang):
-        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
+    with audit_lock(path):
+        editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
         return editor.import_file(source)

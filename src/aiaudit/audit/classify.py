@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, DiagnosticError
-from ..i18n import t
+from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 
 #: EU member states (ISO 3166 codes; Greece also as EL), for the default of ``eu_market``.
@@ -106,12 +106,11 @@ QUESTION_BY_ID = {q.id: q for q in QUESTIONS}
 
 
 class AnswerValueError(ValueError):
-    """An answer that does not fit its question; ``args[0]`` is a message key, ``kwargs`` its fields."""
+    """An answer that does not fit its question; ``message`` says why."""
 
     def __init__(self, key: str, **fields: Any):
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
+        self.message = Msg(key, **fields)
+        super().__init__(self.message)
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -214,7 +213,7 @@ def complete(given: dict[str, Any], system: dict[str, Any]) -> tuple[dict[str, A
     return answers, assumed
 
 
-def read_answers_file(path: str | Path, lang: str = "en", max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+def read_answers_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Read a YAML/JSON answers file (question id → answer), checking ids and values with positions."""
     doc: Document = load_file(path, max_bytes=max_bytes)
     data = doc.data.get("answers", doc.data) if isinstance(doc.data.get("answers"), dict) else doc.data
@@ -228,14 +227,12 @@ def read_answers_file(path: str | Path, lang: str = "en", max_bytes: int = DEFAU
         question = QUESTION_BY_ID.get(key)
         if question is None:
             choices = ", ".join(QUESTION_BY_ID)
-            problems.append(
-                doc.diagnostic("E202", t("classify.unknown_question", lang, name=key, choices=choices), where, key=True)
-            )
+            problems.append(doc.diagnostic("E202", Msg("classify.unknown_question", name=key, choices=choices), where, key=True))
             continue
         try:
             out[key] = normalize(question, value)
         except AnswerValueError as exc:
-            problems.append(doc.diagnostic("E204", f"{key}: {t(exc.key, lang, **exc.fields)}", where))
+            problems.append(doc.diagnostic("E204", Msg("classify.bad_answer", name=key, problem=exc.message), where))
     if problems:
         raise DiagnosticError(problems)
     return out

@@ -1,6 +1,6 @@
 """Evaluate an audit: applicability, the scoring model, findings and the framework crosswalk.
 
-Scoring model (documented in the README):
+Scoring model (documented in docs/scoring.md):
 
 * status values: met = 1, partial = 0.5, not_met = 0, unanswered = 0;
 * ``na`` with a justification note leaves the item out of the denominator; ``na`` without one

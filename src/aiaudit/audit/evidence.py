@@ -1,35 +1,193 @@
-"""Evidence files: resolving paths inside the audit's folder, and hashing them."""
+"""Evidence files, in one place: resolve a path an audit names, confine it to the audit's folder,
+look at it without following it out, hash it once per run, and say what is wrong as a diagnostic.
+
+``validate``, ``gate``, ``report``, ``grade`` and ``answer`` all go through :func:`check`
+(or :func:`locate` to record a new file). Security rules, kept here and nowhere else:
+
+* a relative path is taken from the audit's folder; an absolute path, ``..`` or a symlink that
+  leads out of that folder is *outside* (refused unless ``allow_outside``);
+* only regular files count: FIFOs, devices, sockets and folders are refused without being
+  opened, and so is anything under ``/proc``, ``/sys`` or ``/dev`` even with ``allow_outside``;
+* a file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked again on the open descriptor, so
+  a file swapped for a FIFO or symlink after the check is refused, never waited on;
+* each file is hashed once per process however often it is cited (keyed by device, inode, size
+  and modification time, so a changed file is hashed again).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import Msg
+from ..model import Evidence
+
+#: Check results, from best to worst. ``link`` is a URL (nothing to check offline).
+VERIFIED = "verified"  # the file is there and matches its recorded sha256/size
+UNRECORDED = "unrecorded"  # the file is there; nothing was recorded to compare with
+CHANGED = "changed"  # the file is there but its size or sha256 differs from the record
+MISSING = "missing"  # no such file
+OUTSIDE = "outside"  # the path leaves the audit's folder
+UNREADABLE = "unreadable"  # not a regular file (FIFO, device, folder, /proc ...) or cannot be read
+LINK = "link"  # an http(s) URL
+CHECKS = (VERIFIED, UNRECORDED, CHANGED, MISSING, OUTSIDE, UNREADABLE, LINK)
+#: Checks after which the file exists and was read.
+PRESENT = (VERIFIED, UNRECORDED, CHANGED)
+
+_SYSTEM_TREES = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
 
 
 class EvidenceOutside(ValueError):
     """An evidence path leaves the audit's folder."""
 
 
-def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
-    """The absolute path of an evidence file named in an audit in ``folder``.
+class EvidenceUnreadable(ValueError):
+    """An evidence path names something that is not a regular file, or cannot be read."""
 
-    Relative paths are taken from the audit's folder. Unless ``allow_outside``, a path that
-    leaves that folder (``..``, an absolute path or a symlink pointing elsewhere) raises
-    :class:`EvidenceOutside`.
+
+def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
+    """The absolute, symlink-free path of an evidence file named in an audit in ``folder``.
+
+    Raises :class:`EvidenceOutside` when the path leaves the folder (unless ``allow_outside``),
+    and :class:`EvidenceUnreadable` for system trees (``/proc``, ``/sys``, ``/dev``).
     """
     base = folder.resolve()
     target = (base / path).resolve()
     if not allow_outside and not target.is_relative_to(base):
         raise EvidenceOutside(Msg("evidence.outside", path=repr(path), folder=repr(str(base))))
+    if any(target == tree or target.is_relative_to(tree) for tree in _SYSTEM_TREES):
+        raise EvidenceUnreadable(Msg("evidence.special", path=repr(path)))
     return target
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """The sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
+@dataclass(frozen=True)
+class FileFacts:
+    """What one look at an evidence file found: its resolved path, size and sha256."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+_digests: dict[tuple[int, int, int, int], str] = {}
+
+
+def facts(target: Path) -> FileFacts:
+    """Size and sha256 of a resolved evidence file (hashed once per run); never opens a special file.
+
+    Raises :class:`FileNotFoundError` when it does not exist and :class:`EvidenceUnreadable`
+    when it is not a regular file or cannot be read.
+    """
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise EvidenceUnreadable(Msg("evidence.unreadable", path=repr(str(target)), reason=exc.strerror or str(exc))) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise EvidenceUnreadable(Msg("evidence.special", path=repr(str(target))))
+    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    digest = _digests.get(key)
+    if digest is None:
+        digest = _sha256_regular(target)
+        _digests[key] = digest
+    return FileFacts(target, info.st_size, digest)
+
+
+def _sha256_regular(target: Path, chunk: int = 1 << 20) -> str:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as exc:
+        raise EvidenceUnreadable(Msg("evidence.unreadable", path=repr(str(target)), reason=exc.strerror or str(exc))) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check
+            raise EvidenceUnreadable(Msg("evidence.special", path=repr(str(target))))
+        digest = hashlib.sha256()
+        while block := os.read(fd, chunk):
             digest.update(block)
-    return digest.hexdigest()
+        return digest.hexdigest()
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a regular file (cached per run, see :func:`facts`)."""
+    return facts(Path(path)).sha256
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking one evidence entry: one of :data:`CHECKS`, and the file's facts when it was read."""
+
+    check: str
+    file: FileFacts | None = None
+    problem: Msg | None = None  # why the file could not be used (missing, outside, unreadable)
+
+    @property
+    def present(self) -> bool:
+        return self.check in PRESENT
+
+
+def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> Checked:
+    """Check an evidence entry of an audit in ``folder`` against the file on disk now.
+
+    ``folder`` is None for an audit that is not a file (a built-in example): paths are then missing.
+    """
+    if entry.url is not None and entry.path is None:
+        return Checked(LINK)
+    if folder is None or not entry.path:
+        return Checked(MISSING, problem=Msg("evidence.missing", path=repr(entry.path or "")))
+    try:
+        target = resolve(folder, entry.path, allow_outside)
+        found = facts(target)
+    except EvidenceOutside:
+        return Checked(OUTSIDE, problem=Msg("evidence.outside", path=repr(entry.path), folder=repr(str(folder))))
+    except FileNotFoundError:
+        return Checked(MISSING, problem=Msg("evidence.missing", path=repr(entry.path)))
+    except (EvidenceUnreadable, NotADirectoryError) as exc:
+        problem = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else Msg("evidence.special", path=repr(entry.path))
+        return Checked(UNREADABLE, problem=problem)
+    if entry.sha256 is None and entry.size is None:
+        return Checked(UNRECORDED, found)
+    if (entry.size is not None and entry.size != found.size) or (entry.sha256 is not None and entry.sha256 != found.sha256):
+        return Checked(CHANGED, found)
+    return Checked(VERIFIED, found)
+
+
+def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileFacts, str] | None:
+    """The evidence file a user means when recording it, and the path to record.
+
+    ``given`` is tried relative to the audit's folder, then relative to the current folder; the
+    recorded path is relative to the audit's folder, with ``/``. None when no such file exists;
+    :class:`EvidenceOutside` when the only file found leaves the folder; :class:`EvidenceUnreadable`
+    when it is not a regular file.
+    """
+    base = Path(os.path.abspath(folder))
+    candidates = [given]
+    with contextlib.suppress(ValueError):  # another drive on Windows
+        candidates.append(os.path.relpath(os.path.abspath(given), base))
+    outside = False
+    for candidate in candidates:
+        try:
+            target = resolve(base, candidate, allow_outside)
+        except EvidenceOutside:
+            # only an existing file outside is "outside"; a missing one is reported as missing
+            outside = outside or os.path.lexists(base / candidate)
+            continue
+        try:
+            found = facts(target)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        absolute = Path(os.path.normpath(base / candidate))
+        try:
+            return found, absolute.relative_to(base).as_posix()
+        except ValueError:
+            return found, absolute.as_posix()  # only with --allow-outside-evidence
+    if outside:
+        raise EvidenceOutside(Msg("evidence.outside", path=repr(given), folder=repr(str(base))))
+    return None

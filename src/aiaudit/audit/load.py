@@ -145,24 +145,28 @@ def _answer(item_id: str, raw: dict) -> Answer:
 
 
 def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool) -> list[Diagnostic]:
-    out = []
+    """E403/E404 for evidence that is missing, unreadable or outside the folder; W402 when it changed."""
     if doc.name.startswith(BUILTIN_PREFIX):
-        return out
+        return []
     folder = Path(doc.name).parent
+    out = []
     for n, item in enumerate(answer.evidence):
         if item.path is None:
             continue
         epath = where + ("evidence", n, "path")
-        try:
-            target = ev.resolve(folder, item.path, allow_outside)
-        except ev.EvidenceOutside:
-            out.append(doc.diagnostic("E404", Msg("audit.evidence_outside", path=repr(item.path)), epath))
-            continue
-        if not target.is_file():
-            out.append(doc.diagnostic("E403", Msg("audit.evidence_missing", path=repr(item.path)), epath))
-            continue
-        if item.size is not None and target.stat().st_size != item.size:
-            out.append(doc.diagnostic("W402", Msg("audit.evidence_size", path=repr(item.path)), epath))
-        elif item.sha256 is not None and ev.sha256_file(target) != item.sha256:
-            out.append(doc.diagnostic("W402", Msg("audit.evidence_sha256", path=repr(item.path)), epath))
+        checked = ev.check(item, folder, allow_outside)
+        if checked.check == ev.OUTSIDE:
+            out.append(doc.diagnostic("E404", checked.problem, epath))
+        elif checked.check in (ev.MISSING, ev.UNREADABLE):
+            out.append(doc.diagnostic("E403", checked.problem, epath))
+        elif checked.check == ev.CHANGED:
+            resized = item.size is not None and item.size != checked.file.size
+            changed = "audit.evidence_size" if resized else "audit.evidence_sha256"
+            out.append(doc.diagnostic("W402", Msg(changed, path=repr(item.path)), epath))
     return out
+
+
+def audit_checks(doc: Document, options) -> list[Diagnostic]:
+    """Everything ``aiaudit validate`` checks in an audit (``options``: max_bytes, allow_outside_evidence)."""
+    _, problems = audit_from_document(doc, allow_outside=options.allow_outside_evidence, max_bytes=options.max_bytes)
+    return problems

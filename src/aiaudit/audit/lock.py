@@ -6,7 +6,7 @@ answers. The lock is an OS lock (``fcntl.flock`` on POSIX), so it is released au
 when the process ends, even when it is killed with SIGKILL; a stale ``.lock`` file left behind
 by a killed process never blocks anyone.
 
-Limits (documented in the README):
+Limits (documented in docs/limits.md):
 
 * The lock is advisory: it keeps aiaudit processes apart, not a text editor or ``git checkout``.
   Each save re-reads the file from disk, so edits made in an editor between two answers are kept.
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..diagnostics import UsageError
-from ..i18n import t
+from ..i18n import Msg
 from ..loading import read_limited
 
 try:  # POSIX
@@ -67,7 +67,7 @@ def _holder(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def audit_lock(path: str | Path, lang: str = "en") -> Iterator[Path]:
+def audit_lock(path: str | Path) -> Iterator[Path]:
     """Hold the exclusive lock of the audit at ``path``; raise :class:`LockBusy` when another process has it."""
     if not Path(path).is_file():
         read_limited(path, max_bytes=0)  # raises the usual "no such file" / "is a directory" diagnostic
@@ -76,11 +76,11 @@ def audit_lock(path: str | Path, lang: str = "en") -> Iterator[Path]:
         try:
             fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise UsageError(t("lock.cannot", lang, path=str(target), reason=exc.strerror or str(exc))) from None
+            raise UsageError(Msg("lock.cannot", path=str(target), reason=exc.strerror or str(exc))) from None
         if not _try_lock(fd):
             os.close(fd)
             pid = _holder(target)
-            raise LockBusy(t("lock.busy", lang, path=str(path), pid=pid or "?"))
+            raise LockBusy(Msg("lock.busy", path=str(path), pid=pid or "?"))
         # The previous holder may have removed the file between our open() and lock(): then we
         # hold a lock on a deleted inode and must start again on the new file.
         try:
@@ -91,7 +91,7 @@ def audit_lock(path: str | Path, lang: str = "en") -> Iterator[Path]:
             break
         os.close(fd)
     else:  # pragma: no cover - only under heavy contention
-        raise LockBusy(t("lock.busy", lang, path=str(path), pid="?"))
+        raise LockBusy(Msg("lock.busy", path=str(path), pid="?"))
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

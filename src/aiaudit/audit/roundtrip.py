@@ -34,7 +34,7 @@ import yaml
 
 from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
 from ..files import atomic_write
-from ..i18n import Msg, current_lang, localize, t
+from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -57,13 +57,6 @@ class Change:
 
 class RoundTripError(AiauditError):
     """The edit could not be made without changing the file in an unexpected way; nothing was written."""
-
-    def format(self, lang: str | None = None) -> str:
-        """The message in ``lang``, a message quoted in it (the reloaded file's problem) too."""
-        if not isinstance(self.message, Msg):
-            return super().format(lang)
-        args = {k: localize(v, lang) for k, v in self.message.args.items()}
-        return t(self.message.key, lang or current_lang(), **args)
 
 
 # --- public API ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..i18n import t
 from ..model import Audit, Text
+from ..text import pad, width
 from .evaluation import ItemResult, evaluate
 
 
@@ -64,7 +65,7 @@ class Progress:
     def next(self) -> ItemResult | None:
         return self.pending[0] if self.pending else None
 
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+    def to_dict(self, lang: str) -> dict[str, Any]:
         """The JSON form of ``aiaudit status --format json`` (texts in ``lang``)."""
         classification = self.audit.system.get("classification") or {}
 
@@ -113,7 +114,7 @@ def _bar(done: int, total: int, width: int = 20) -> str:
     return "#" * filled + "-" * (width - filled)
 
 
-def format_text(p: Progress, lang: str = "en") -> str:
+def format_text(p: Progress, lang: str) -> str:
     """The text form of ``aiaudit status``."""
     lines = [t("progress.header", lang, path=p.audit.name, name=p.audit.system_name)]
     lines.append(
@@ -128,12 +129,11 @@ def format_text(p: Progress, lang: str = "en") -> str:
         lines.append(t("progress.classified", lang, eu=eu, kr=kr))
     else:
         lines.append(t("progress.unclassified", lang, path=p.audit.name))
-    width = max((_display_width(s.title.get(lang)) for s in p.sections), default=10)
+    columns = max((width(s.title.get(lang)) for s in p.sections), default=10)
     lines.append("")
     for s in p.sections:
-        title = s.title.get(lang)
-        pad = " " * (width - _display_width(title))
-        lines.append(f"  {title}{pad}  {s.answered:>3}/{s.applicable:<3} [{_bar(s.answered, s.applicable)}]")
+        title = pad(s.title.get(lang), columns)
+        lines.append(f"  {title}  {s.answered:>3}/{s.applicable:<3} [{_bar(s.answered, s.applicable)}]")
     lines.append("")
     critical = p.unanswered_critical
     if critical:
@@ -148,10 +148,3 @@ def format_text(p: Progress, lang: str = "en") -> str:
     else:
         lines.append(t("progress.done", lang))
     return "\n".join(lines)
-
-
-def _display_width(text: str) -> int:
-    """Terminal columns of a text: East Asian wide characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)

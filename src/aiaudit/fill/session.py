@@ -1,4 +1,4 @@
-"""The interactive ``fill`` and ``classify`` flows: click prompts in English or Korean, saving after every answer.
+"""The interactive ``fill`` flow: click prompts in English or Korean, saving after every answer.
 
 ``fill`` walks the applicable items that have no answer yet, in checklist order, so a new run
 resumes where the last one stopped. Each answer is saved on its own (verified, atomic, comments
@@ -18,19 +18,17 @@ of input); answers given before the interruption are saved either way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..audit.answer import AnswerInput, Editor, normalize_status
+from ..audit.answer import AnswerInput, Editor, normalize_status, unknown_item
 from ..audit.evaluation import ItemResult
 from ..audit.lock import audit_lock
 from ..audit.status import progress
 from ..diagnostics import AiauditError, UsageError
-from ..i18n import t
+from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
-
-EXIT_INTERRUPTED = 130
+from .prompts import EXIT_INTERRUPTED, Quit, prompt
 
 _KEYS = {
     "m": "met",
@@ -54,14 +52,6 @@ _KEYS = {
 }
 
 
-class _Quit(Exception):
-    """The user asked to stop (``q``)."""
-
-
-def _prompt(text: str) -> str:
-    return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
-
-
 # --- fill ----------------------------------------------------------------------------------------
 
 
@@ -69,24 +59,19 @@ def select_items(
     editor: Editor, sections: tuple[str, ...] = (), items: tuple[str, ...] = (), include_all: bool = False
 ) -> list[ItemResult]:
     """The items a ``fill`` session asks, in order (explicit ``items`` in the order given)."""
-    lang = editor.lang
     results = progress(editor.audit).results
     by_id = {r.item.id: r for r in results}
     if items:
         out = []
         for item_id in items:
             if item_id not in by_id:
-                import difflib
-
-                close = difflib.get_close_matches(item_id, list(by_id), n=1)
-                hint = t("answer.did_you_mean", lang, item=close[0]) if close else ""
-                raise UsageError(t("answer.unknown_item", lang, item=item_id) + hint)
+                raise UsageError(unknown_item(item_id, list(by_id)))
             out.append(by_id[item_id])
         return out
     known = [s.id for s in editor.audit.sections]
     for section in sections:
         if section not in known:
-            raise UsageError(t("fill.unknown_section", lang, section=section, choices=", ".join(known)))
+            raise UsageError(Msg("fill.unknown_section", section=section, choices=", ".join(known)))
     return [
         r
         for r in results
@@ -105,29 +90,26 @@ def run_fill(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> int:
     """Run an interactive ``fill`` session on ``path``; returns the exit code."""
-    with audit_lock(path, lang):
-        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by)
+    with audit_lock(path):
+        editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by)
         queue = select_items(editor, sections, items, include_all)
         if not queue:
             p = progress(editor.audit)
             click.echo(t("fill.nothing", lang, path=str(path), answered=p.answered, applicable=p.applicable))
             return 0
-        return _FillSession(editor, queue).run()
+        return _FillSession(editor, queue, lang).run()
 
 
 class _FillSession:
-    def __init__(self, editor: Editor, queue: list[ItemResult]):
+    def __init__(self, editor: Editor, queue: list[ItemResult], lang: str):
         self.editor = editor
         self.queue = queue
-        self.lang = editor.lang
+        self.lang = lang
         self.saved: list[str] = []
         self.skipped: set[str] = set()
-        try:
-            from ..library.catalog import clause_index
+        from ..library.catalog import clause_index
 
-            self.clauses = clause_index()
-        except Exception:  # the catalog is optional here: show bare ids if it cannot load
-            self.clauses = {}
+        self.clauses = clause_index()
 
     def run(self) -> int:
         lang = self.lang
@@ -143,7 +125,7 @@ class _FillSession:
                     click.echo(t("fill.help", lang))
                     continue
                 if action == "quit":
-                    raise _Quit
+                    raise Quit
                 if action == "skip":
                     self.skipped.add(result.item.id)
                     index += 1
@@ -156,7 +138,7 @@ class _FillSession:
                     continue
                 if self._answer(result, action):
                     index += 1
-        except _Quit:
+        except Quit:
             click.echo(self._summary("fill.quit"))
             return 0
         except (KeyboardInterrupt, click.Abort, EOFError):
@@ -211,7 +193,7 @@ class _FillSession:
         keep = current if current and current != "unanswered" else None
         text = t("fill.status_prompt_keep" if keep else "fill.status_prompt", lang, current=keep or "")
         while True:
-            raw = _prompt(text).strip()
+            raw = prompt(text).strip()
             key = raw.lower()
             if not key and keep:
                 return keep
@@ -225,7 +207,7 @@ class _FillSession:
         old = str(self._current(result).get("notes") or "")
         text = t("fill.notes_prompt_keep" if old.strip() else "fill.notes_prompt", lang)
         while True:
-            raw = _prompt(text)
+            raw = prompt(text)
             notes: str | None
             if raw.strip().lower() == "e":
                 edited = click.edit(old, extension=".md", require_save=True)
@@ -254,7 +236,7 @@ class _FillSession:
             return None
         text = t("fill.evidence_prompt_keep" if old else "fill.evidence_prompt", lang)
         while True:
-            raw = _prompt(text).strip()
+            raw = prompt(text).strip()
             if raw == "":
                 chosen: tuple[str, ...] | None = None
             elif raw == "-":
@@ -264,7 +246,7 @@ class _FillSession:
                 problems = [p for p in (self.editor.evidence_problem(x) for x in chosen) if p is not None]
                 if problems:
                     for problem in problems:
-                        click.echo(f"  {problem.message}")
+                        click.echo(f"  {problem.message.text(lang)}")
                     continue
             remaining = old if chosen is None else chosen
             if item.evidence == "required" and status in ("met", "partial") and not remaining:
@@ -286,130 +268,3 @@ class _FillSession:
         p = progress(self.editor.audit)
         click.echo(t("fill.saved", self.lang, item=result.item.id, answered=p.answered, applicable=p.applicable))
         return True
-
-
-# --- classify ----------------------------------------------------------------------------------------
-
-
-_BACK = object()
-
-
-def ask_classification(system: dict[str, Any], lang: str = "en") -> dict[str, Any]:
-    """Ask the classification questions one by one (``b`` goes back, ``q`` quits); returns the answers."""
-    from ..audit.classify import QUESTIONS, defaults
-
-    base = defaults(system)
-    answers: dict[str, Any] = {}
-    history: list[int] = []
-    click.echo(t("classify.intro", lang))
-    index = 0
-    while index < len(QUESTIONS):
-        question = QUESTIONS[index]
-        if not question.when(answers):
-            answers.pop(question.id, None)
-            index += 1
-            continue
-        value = _ask_question(question, answers.get(question.id, base.get(question.id)), lang, len(history) + 1)
-        if value is _BACK:
-            if history:
-                index = history.pop()
-            else:
-                click.echo(t("fill.at_first", lang))
-            continue
-        answers[question.id] = value
-        history.append(index)
-        index += 1
-    return answers
-
-
-def _ask_question(question: Any, default: Any, lang: str, number: int) -> Any:
-    from ..audit.classify import ANNEX_III, AnswerValueError, normalize
-
-    click.echo("")
-    click.echo(click.style(f"{number}. {t('classify.q.' + question.id, lang)}", bold=True))
-    click.echo(f"   {t('classify.h.' + question.id, lang)}")
-    click.echo(f"   {t('fill.clauses', lang)}: {', '.join(question.refs)}")
-    if question.kind == "multi":
-        for n, option in enumerate(question.options, start=1):
-            label = option if question.options == ANNEX_III else str(n)
-            click.echo(f"   {label:>2}) {t(f'classify.o.{question.id}.{option}', lang)}")
-    if question.kind == "yesno":
-        shown = "" if default is None else ("y" if default else "n")
-        text = t("classify.prompt_yesno", lang, default=shown)
-    elif question.kind == "multi":
-        if default:
-            shown = ",".join(o if question.options == ANNEX_III else str(question.options.index(o) + 1) for o in default)
-        else:
-            shown = "-"
-        text = t("classify.prompt_multi", lang, default=shown)
-    else:
-        text = t("classify.prompt_number", lang, default="" if default is None else f"{default:.3g}")
-    while True:
-        raw = _prompt(text).strip()
-        low = raw.lower()
-        if low in ("b", "back", "뒤로"):
-            return _BACK
-        if low in ("q", "quit", "종료"):
-            raise _Quit
-        if low in ("h", "?", "help", "도움말"):
-            click.echo(t("classify.help", lang))
-            continue
-        if raw == "":
-            if default is not None or question.kind != "yesno":
-                return default if default is not None else ([] if question.kind == "multi" else None)
-            click.echo(t("classify.bad_yesno", lang, value="⏎"))
-            continue
-        try:
-            return normalize(question, raw)
-        except AnswerValueError as exc:
-            click.echo(t(exc.key, lang, **exc.fields))
-
-
-def run_classify(
-    path: str | Path,
-    lang: str = "en",
-    answers_file: str | None = None,
-    date: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    allow_outside: bool = False,
-) -> int:
-    """``aiaudit classify``: ask (or read) the answers, classify, and write the result into the audit."""
-    from ..audit.classify import classify, complete, read_answers_file
-    from ..audit.roundtrip import Change
-
-    given = read_answers_file(answers_file, lang, max_bytes) if answers_file else None
-    with audit_lock(path, lang):
-        editor = Editor(path, lang, allow_outside=allow_outside, max_bytes=max_bytes, date=date)
-        system = editor.audit.system
-        before = progress(editor.audit).applicable
-        assumed: list[str] = []
-        if given is not None:
-            answers, assumed = complete(given, system)
-        else:
-            try:
-                answers = ask_classification(system, lang)
-            except _Quit:
-                click.echo(t("classify.quit", lang))
-                return 0
-            except (KeyboardInterrupt, click.Abort, EOFError):
-                click.echo("", err=True)
-                click.echo(t("classify.interrupted", lang), err=True)
-                return EXIT_INTERRUPTED
-        result = classify(answers, lang)
-        block = result.to_classification(answers, editor.date)
-        editor.save_changes([Change(("system", "classification"), block), Change(("system", "risk_tier"), result.risk_tier)])
-        after = progress(editor.audit).applicable
-    if assumed:
-        click.echo(t("classify.assumed", lang, questions=", ".join(assumed)), err=True)
-    click.echo("")
-    scope = t("classify.in_scope" if result.eu_in_scope else "classify.out_of_scope", lang)
-    click.echo(t("classify.eu_result", lang, category=t("classify.category." + result.eu_category, lang), scope=scope))
-    for line in result.eu_reasoning:
-        click.echo(f"  - {line}")
-    scope = t("classify.in_scope" if result.kr_in_scope else "classify.out_of_scope", lang)
-    categories = ", ".join(t("classify.kr_category." + c, lang) for c in result.kr_categories)
-    click.echo(t("classify.kr_result", lang, categories=categories, scope=scope))
-    for line in result.kr_reasoning:
-        click.echo(f"  - {line}")
-    click.echo(t("classify.saved", lang, path=str(path), tier=result.risk_tier, after=after, before=before))
-    return 0

@@ -21,7 +21,6 @@ def run_gate(
     policy_spec: str,
     *,
     today: dt.date | None = None,
-    lang: str = "en",
     allow_outside: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> GateResult:
@@ -45,5 +44,5 @@ def run_gate(
     problems = item_problems(policy, {r.item.id for r in evaluation.results})
     if problems:
         raise unusable(problems)
-    result = evaluate_rules(evaluation, policy, doc, today or dt.date.today(), lang, allow_outside)
+    result = evaluate_rules(evaluation, policy, doc, today or dt.date.today(), allow_outside)
     return dataclasses.replace(result, warnings=tuple(warnings))

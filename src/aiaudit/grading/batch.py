@@ -23,103 +23,22 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
-from .criteria import Lost, days_late, late_penalty, measure, note_length, points_for
+from .criteria import days_late, late_penalty, measure, note_length, points_for
+from .criteria import lost as make_lost
 from .overrides import Overrides, TeamOverrides
+from .results import ClassResult, Config, CriterionGrade, Submission, TeamGrade
 from .rubric import Rubric, parse_time
 
 YAML_SUFFIXES = (".yaml", ".yml")
 OTHER_KINDS = ("checklist", "framework", "policy", "rubric", "report")
 MAX_DEPTH = 3
 MAX_CANDIDATES = 50  # YAML files examined per folder level
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One entry of the submissions folder."""
-
-    team: str
-    path: str  # as the grader reaches it (the user's folder joined with the entry name)
-    rel: str  # relative to the submissions folder, with ``/``
-    is_dir: bool
-    slug: str  # a safe, unique file name stem for the team's feedback
-
-
-@dataclass(frozen=True)
-class Config:
-    """Everything a worker needs, sent once per worker."""
-
-    rubric: Rubric
-    overrides: Overrides
-    out: str
-    lang: str = "en"
-    pdf: bool = False
-    submitted_from: str = "field"  # field | mtime
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-
-@dataclass(frozen=True)
-class CriterionGrade:
-    id: str
-    possible: Decimal
-    points: Decimal | None  # None: left blank (a flagged submission)
-    ratio: Fraction | None = None
-    numerator: Fraction = Fraction(0)
-    denominator: int = 0
-    lost: tuple[Lost, ...] = ()
-    comment: str = ""
-    adjusted: bool = False  # the instructor set the points
-    graded: bool = True  # False: a manual criterion without points yet
-
-
-@dataclass(frozen=True)
-class TeamGrade:
-    team: str
-    submission: str  # relative to the submissions folder
-    status: str  # ok | invalid | flagged | skipped
-    criteria: tuple[CriterionGrade, ...]
-    total: Decimal | None
-    audit_file: str = ""  # the audit file as given to the loader ('' when none was found)
-    members: tuple[str, ...] = ()
-    system_name: str = ""
-    late_days: int = 0
-    late_penalty: Decimal = Decimal(0)
-    late_comment: str = ""
-    submitted_at: str = ""
-    submitted_source: str = ""  # overrides | audit | mtime | ''
-    diagnostics: tuple[Diagnostic, ...] = ()
-    flags: tuple[str, ...] = ()
-    item_status: tuple[tuple[str, str], ...] = ()  # (item id, status) of the applicable items
-    questions: dict[str, tuple[str, str]] = field(default_factory=dict)  # item id → (en, ko), items not met
-    notes: dict[str, str] = field(default_factory=dict)  # item id → note, for the similarity hint
-    feedback: str = ""  # the feedback file, relative to the output folder
-    slug: str = ""  # the feedback file's name stem
-    comment: str = ""
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == ERROR)
-
-    @property
-    def broken(self) -> bool:
-        return self.status in ("invalid", "flagged")
-
-
-@dataclass(frozen=True)
-class ClassResult:
-    rubric: Rubric
-    grades: tuple[TeamGrade, ...]
-    pairs: tuple
-    ignored: tuple[str, ...]
-    warnings: tuple[Diagnostic, ...]
-    files: tuple[str, ...]  # every file written
 
 
 # --- discovery ------------------------------------------------------------------------------------
@@ -338,7 +257,7 @@ def _criterion_grade(criterion, measured, override) -> CriterionGrade:
         points, adjusted = points_for(criterion, measured.ratio), False
     lost = measured.lost
     if criterion.manual and not graded:
-        lost = (Lost("", "not_graded"),)
+        lost = (make_lost("", "not_graded"),)
     return CriterionGrade(
         criterion.id,
         criterion.points,

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..audit import evidence as ev_paths
 from ..audit.evaluation import Evaluation
+from ..i18n import Msg
 from .rubric import Criterion, Late
 
 CLAIMS = ("met", "partial")
@@ -43,14 +44,25 @@ NEEDS_JUSTIFICATION = ("na", "not_met", "partial")
 
 @dataclass(frozen=True)
 class Lost:
-    """Where points were lost: a subject (item id, framework id or scheme), a reason key and its arguments."""
+    """Where points were lost: a subject (item id, framework id or scheme), why, and how to name the subject."""
 
     subject: str
-    reason: str  # the message key is grading.lost.<reason>
-    args: tuple[tuple[str, str], ...] = ()
+    message: Msg
+    label: object = None  # the subject as shown (a Msg or a bilingual Text); None: the subject itself
 
-    def message_args(self) -> dict[str, str]:
-        return dict(self.args)
+    @property
+    def reason(self) -> str:
+        """Why, as a short name: ``short_note``, ``evidence_missing``, ..."""
+        return self.message.key.removeprefix("grading.lost.")
+
+    @property
+    def args(self) -> dict:
+        return self.message.args
+
+
+def lost(subject: str, reason: str, label: object = None, **args: object) -> Lost:
+    """A :class:`Lost` whose message is ``grading.lost.<reason>``."""
+    return Lost(subject, Msg(f"grading.lost.{reason}", **args), label)
 
 
 @dataclass(frozen=True)
@@ -72,76 +84,72 @@ def _ratio(num, den: int, empty: Fraction) -> Fraction:
 
 def answered_ratio(ev: Evaluation, criterion: Criterion) -> Measured:
     applicable = ev.applicable
-    lost = tuple(Lost(r.item.id, "unanswered") for r in applicable if r.status == "unanswered")
-    answered = len(applicable) - len(lost)
-    return Measured(_ratio(answered, len(applicable), Fraction(0)), Fraction(answered), len(applicable), lost)
+    missing = tuple(lost(r.item.id, "unanswered") for r in applicable if r.status == "unanswered")
+    answered = len(applicable) - len(missing)
+    return Measured(_ratio(answered, len(applicable), Fraction(0)), Fraction(answered), len(applicable), missing)
 
 
 def evidence_present_ratio(ev: Evaluation, criterion: Criterion) -> Measured:
     folder = Path(ev.audit.name).parent
     required = [r for r in ev.applicable if r.item.evidence == "required"]
     claimed = [r for r in required if r.status in CLAIMS]
-    lost: list[Lost] = []
+    problems: list[Lost] = []
     present = 0
     for r in claimed:
-        problem = _evidence_problem(r.answer.evidence if r.answer else (), folder, criterion.accept_urls)
+        problem = _evidence_problem(r.item.id, r.answer.evidence if r.answer else (), folder, criterion.accept_urls)
         if problem is None:
             present += 1
         else:
-            lost.append(Lost(r.item.id, problem[0], problem[1]))
+            problems.append(problem)
     if not claimed:
         if not required:
             return Measured(Fraction(1), Fraction(0), 0)
-        return Measured(Fraction(0), Fraction(0), 0, (Lost("", "no_claims", (("count", str(len(required))),)),))
-    return Measured(Fraction(present, len(claimed)), Fraction(present), len(claimed), tuple(lost))
+        return Measured(Fraction(0), Fraction(0), 0, (lost("", "no_claims", count=len(required)),))
+    return Measured(Fraction(present, len(claimed)), Fraction(present), len(claimed), tuple(problems))
 
 
-def _evidence_problem(entries, folder: Path, accept_urls: bool) -> tuple[str, tuple] | None:
-    """None when some evidence entry counts; else (reason, args) for the first problem found."""
-    if not entries:
-        return "no_evidence", ()
-    first: tuple[str, tuple] | None = None
+def _evidence_problem(item_id: str, entries, folder: Path, accept_urls: bool) -> Lost | None:
+    """None when some evidence entry counts (a file that is there, or a URL when accepted); else the first problem."""
+    first: Lost | None = None
     for entry in entries:
         if entry.path is not None:
-            try:
-                target = ev_paths.resolve(folder, entry.path, allow_outside=False)
-            except ev_paths.EvidenceOutside:
-                first = first or ("evidence_outside", (("path", entry.path),))
-                continue
-            if target.is_file():
+            checked = ev_paths.check(entry, folder)
+            if checked.present:
                 return None
-            first = first or ("evidence_missing", (("path", entry.path),))
+            reason = "evidence_outside" if checked.check == ev_paths.OUTSIDE else "evidence_missing"
+            first = first or lost(item_id, reason, path=entry.path)
         elif entry.url is not None:
             if accept_urls:
                 return None
-            first = first or ("url_only", (("url", entry.url),))
-    return first or ("no_evidence", ())
+            first = first or lost(item_id, "url_only", url=entry.url)
+    return first or lost(item_id, "no_evidence")
 
 
 def justified_ratio(ev: Evaluation, criterion: Criterion) -> Measured:
     minimum = max(1, criterion.min_note_chars)
     considered = [r for r in ev.applicable if r.status in NEEDS_JUSTIFICATION]
-    lost = []
+    short = []
     for r in considered:
         length = note_length(r.answer.notes if r.answer else "")
         if length < minimum:
-            args = (("status", r.status), ("chars", str(length)), ("min", str(minimum)))
-            lost.append(Lost(r.item.id, "no_note" if length == 0 else "short_note", args))
-    justified = len(considered) - len(lost)
+            reason = "no_note" if length == 0 else "short_note"
+            short.append(lost(r.item.id, reason, status=Msg(f"status.{r.status}"), chars=length, min=minimum))
+    justified = len(considered) - len(short)
     # Nothing to justify earns the points, unless nothing was answered at all (an empty template).
     answered = any(r.status != "unanswered" for r in ev.applicable)
     if not considered and not answered:
-        return Measured(Fraction(0), Fraction(0), 0, (Lost("", "nothing_answered"),))
-    return Measured(_ratio(justified, len(considered), Fraction(1)), Fraction(justified), len(considered), tuple(lost))
+        return Measured(Fraction(0), Fraction(0), 0, (lost("", "nothing_answered"),))
+    return Measured(_ratio(justified, len(considered), Fraction(1)), Fraction(justified), len(considered), tuple(short))
 
 
 def framework_coverage(ev: Evaluation, criterion: Criterion) -> Measured:
-    from ..library.catalog import framework_of
+    from ..library.catalog import framework_of, frameworks
 
+    catalog = frameworks()
     scores = ev.by_framework()
     wanted = criterion.frameworks or tuple(fw for fw, s in scores.items() if s.total)
     if not wanted:
-        return Measured(Fraction(0), Fraction(0), 0, (Lost("", "no_framework"),))
+        return Measured(Fraction(0), Fraction(0), 0, (lost("", "no_framework"),))
     unanswered: dict[str, list[str]] = {fw: [] for fw in wanted}
     for r in ev.applicable:
         if r.status != "unanswered":
@@ -150,30 +158,31 @@ def framework_coverage(ev: Evaluation, criterion: Criterion) -> Measured:
             if fw_id in unanswered:
                 unanswered[fw_id].append(r.item.id)
     total = Fraction(0)
-    lost = []
+    gaps = []
     for fw_id in wanted:
         s = scores.get(fw_id)
+        label = Msg("grading.framework_label", name=catalog[fw_id].short, id=fw_id) if fw_id in catalog else None
         if s is None or not s.total:
-            lost.append(Lost(fw_id, "framework_absent"))
+            gaps.append(lost(fw_id, "framework_absent", label))
             continue
         total += Fraction(s.answered, s.total)
         if s.answered < s.total:
-            args = (("answered", str(s.answered)), ("total", str(s.total)), ("items", ", ".join(unanswered[fw_id])))
-            lost.append(Lost(fw_id, "framework_partial", args))
-    return Measured(total / len(wanted), total, len(wanted), tuple(lost))
+            items = ", ".join(unanswered[fw_id])
+            gaps.append(lost(fw_id, "framework_partial", label, answered=s.answered, total=s.total, items=items))
+    return Measured(total / len(wanted), total, len(wanted), tuple(gaps))
 
 
 def classification_present(ev: Evaluation, criterion: Criterion) -> Measured:
     system = ev.audit.system
     classification = system.get("classification") or {}
     present = 0
-    lost = []
+    missing = []
     for scheme in criterion.schemes:
         if _has_scheme(scheme, system, classification):
             present += 1
         else:
-            lost.append(Lost(scheme, "no_classification"))
-    return Measured(Fraction(present, len(criterion.schemes)), Fraction(present), len(criterion.schemes), tuple(lost))
+            missing.append(lost(scheme, "no_classification", Msg(f"grading.scheme.{scheme}")))
+    return Measured(Fraction(present, len(criterion.schemes)), Fraction(present), len(criterion.schemes), tuple(missing))
 
 
 def _has_scheme(scheme: str, system: dict, classification: dict) -> bool:

@@ -20,8 +20,8 @@ from pathlib import Path
 from .. import __version__
 from ..files import atomic_write
 from ..i18n import Msg, localize, messages, t
-from .batch import ClassResult, Config, CriterionGrade, TeamGrade
 from .criteria import Lost
+from .results import ClassResult, Config, CriterionGrade, TeamGrade
 from .rubric import Rubric
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -165,6 +165,17 @@ def _weak_items(graded: list[TeamGrade], lang: str) -> list[dict]:
     return rows[:TOP_ITEMS]
 
 
+def _page(lang: str, rubric: Rubric) -> dict:
+    """What every grading page's template needs: the language, its messages, the version and the rubric."""
+    return {
+        "lang": lang,
+        "m": messages(lang),
+        "t": lambda key, **kw: t(key, lang, **kw),
+        "version": __version__,
+        "rubric": rubric,
+    }
+
+
 def overview_context(result: ClassResult, lang: str) -> dict:
     rubric = result.rubric
     grades = list(result.grades)
@@ -176,11 +187,7 @@ def overview_context(result: ClassResult, lang: str) -> dict:
         return format_points(Decimal(fn(ok_totals)).quantize(Decimal("0.01"))) if ok_totals else "—"
 
     return {
-        "lang": lang,
-        "m": messages(lang),
-        "t": lambda key, **kw: t(key, lang, **kw),
-        "version": __version__,
-        "rubric": rubric,
+        **_page(lang, rubric),
         "criteria": rubric.criteria,
         "grades": grades,
         "broken": [g for g in grades if g.broken],
@@ -227,28 +234,14 @@ def write_class(result: ClassResult, out_dir: Path, lang: str = "en", excel: boo
 
 
 def _lost_rows(lost: tuple[Lost, ...], items: dict, lang: str) -> list[dict]:
-    from ..library.catalog import frameworks
-
     rows = []
     for entry in lost:
         item = items.get(entry.subject)
-        label = entry.subject
-        if entry.reason.startswith("framework_"):
-            try:
-                fw = frameworks().get(entry.subject)
-            except Exception:
-                fw = None
-            label = f"{fw.short.get(lang)} ({entry.subject})" if fw else entry.subject
-        elif entry.reason == "no_classification":
-            label = t(f"grading.scheme.{entry.subject}", lang)
-        args = entry.message_args()
-        if "status" in args:
-            args["status"] = t(f"status.{args['status']}", lang)
         rows.append(
             {
-                "subject": label,
+                "subject": localize(entry.label, lang) if entry.label is not None else entry.subject,
                 "is_item": item is not None,
-                "message": t(f"grading.lost.{entry.reason}", lang, **args),
+                "message": entry.message.text(lang),
                 "question": item.question.get(lang) if item else "",
                 "guidance": item.guidance.get(lang) if item else "",
                 "remediation": item.remediation.get(lang) if item else "",
@@ -276,11 +269,7 @@ def feedback_context(grade: TeamGrade, ev, config: Config) -> dict:
             }
         )
     return {
-        "lang": lang,
-        "m": messages(lang),
-        "t": lambda key, **kw: t(key, lang, **kw),
-        "version": __version__,
-        "rubric": rubric,
+        **_page(lang, rubric),
         "g": grade,
         "rows": rows,
         "max_points": format_points(rubric.max_points),
@@ -316,7 +305,7 @@ def write_feedback(grade: TeamGrade, ev, config: Config) -> TeamGrade:
     atomic_write(Path(config.out) / rel, html)
     grade = dataclasses.replace(grade, feedback=rel)
     if config.pdf:
-        from .pdf import html_to_pdf
+        from ..render.pdf import html_to_pdf
 
         try:
             atomic_write(Path(config.out) / f"feedback/{slug}.pdf", html_to_pdf(html))

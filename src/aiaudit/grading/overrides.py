@@ -20,12 +20,11 @@ CSV (UTF-8, a header row; ``criterion`` is a criterion id, ``late`` or ``comment
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..csvfile import read_csv
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
@@ -178,30 +177,16 @@ def _check(rubric: Rubric, team: str, key: str, adjustment: Adjustment) -> tuple
 
 
 def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E003", Msg("grading.diag.csv_not_utf8", offset=exc.start))]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    problems: list[Diagnostic] = []
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E106", Msg("grading.diag.csv_empty"))]) from None
-    except csv.Error as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E101", Msg("grading.diag.csv_error", error=str(exc)))]) from None
-    missing = [c for c in ("team", "criterion") if c not in header]
-    if missing or not ({"points", "comment"} & set(header)):
+    header, rows = read_csv(raw, name, delimiter=",")
+    if any(c not in header for c in ("team", "criterion")) or not ({"points", "comment"} & set(header)):
         raise DiagnosticError([Diagnostic(name, 1, 1, "E203", Msg("grading.diag.csv_header"))])
-    col = {h: i for i, h in enumerate(header)}
+    problems: list[Diagnostic] = []
     teams: dict[str, dict] = {}
     positions: dict[str, tuple[int, int]] = {}
     try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            cells = {h: (row[i].strip() if i < len(row) else "") for h, i in col.items()}
+        for row in rows:
+            line = row.line
+            cells = {h: row.cells.get(h, "").strip() for h in header if h}
             team, key = cells["team"], cells["criterion"]
             if not team or not key:
                 problems.append(Diagnostic(name, line, 1, "E203", Msg("grading.diag.csv_row_incomplete")))
@@ -219,18 +204,18 @@ def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
                     raise InvalidOperation
             except InvalidOperation:
                 message = Msg("grading.diag.points_not_number", value=points_text)
-                problems.append(Diagnostic(name, line, col.get("points", 0) + 1, "E201", message))
+                problems.append(Diagnostic(name, line, row.columns.get("points", 1), "E201", message))
                 continue
             adjustment = Adjustment(points, comment)
             problem = _check(rubric, team, key, adjustment)
             if problem:
-                problems.append(Diagnostic(name, line, col["criterion"] + 1, problem[0], problem[1]))
+                problems.append(Diagnostic(name, line, row.columns.get("criterion", 1), problem[0], problem[1]))
             elif key == "late":
                 entry["late"] = adjustment
             else:
                 entry["criteria"][key] = adjustment
-    except csv.Error as exc:
-        problems.append(Diagnostic(name, reader.line_num, 1, "E101", Msg("grading.diag.csv_error", error=str(exc))))
+    except DiagnosticError as exc:  # a malformed row: report it with the problems found so far
+        problems.extend(exc.diagnostics)
     if problems:
         raise DiagnosticError(problems)
     built = {team: TeamOverrides(e["criteria"], e["late"], None, e["comment"]) for team, e in teams.items()}

@@ -10,14 +10,13 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from .. import PACKAGE_DIR
+from .. import paths
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Text
+from ..paths import PRESET_PREFIX
 from ..schemas import schema_diagnostics
-
-PRESET_PREFIX = "preset:"
 
 MEASURES = (
     "answered_ratio",
@@ -118,26 +117,14 @@ class Rubric:
 # --- presets ------------------------------------------------------------------------------------
 
 
-def _preset_dir():
-    return PACKAGE_DIR / "presets" / "rubrics"
-
-
 def preset_names() -> list[str]:
     """Names of the built-in rubric presets, sorted."""
-    folder = _preset_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(e.name[: -len(".yaml")] for e in folder.iterdir() if e.name.endswith(".yaml"))
+    return paths.preset_names("rubrics")
 
 
 def preset_path(name: str) -> Path:
     """The file of a built-in rubric preset; :class:`UsageError` when there is none."""
-    if name not in preset_names():
-        known = ", ".join(preset_names())
-        raise UsageError(
-            Msg("grading.error.no_preset", name=name, known=known) if known else Msg("grading.error.no_presets", name=name)
-        )
-    return Path(str(_preset_dir().joinpath(f"{name}.yaml")))
+    return paths.preset_path("rubrics", name)
 
 
 def preset_text(name: str) -> str:

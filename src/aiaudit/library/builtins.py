@@ -6,8 +6,8 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from .. import data_dir
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
+from ..paths import data_dir
 
 BUILTIN_PREFIX = "builtin:"
 #: Written into the wheel by hatch_build.py: the built-in YAML pre-parsed, keyed by path and sha256.

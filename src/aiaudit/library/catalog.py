@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from .. import data_dir
 from ..diagnostics import DiagnosticError, has_errors
 from ..model import Clause, Framework, Text
+from ..paths import data_dir
 from ..schemas import schema_diagnostics
 from .builtins import BUILTIN_PREFIX, load_builtin
 

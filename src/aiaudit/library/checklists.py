@@ -7,11 +7,11 @@ import fnmatch
 from functools import cache
 from pathlib import Path
 
-from .. import data_dir
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document
 from ..model import Checklist, Item, Section, Text
+from ..paths import data_dir
 from ..schemas import schema_diagnostics
 from .builtins import BUILTIN_PREFIX, builtin_checklist_path, load_builtin
 from .conditions import FIELDS, fields_used

@@ -1,6 +1,6 @@
 """Regenerate the library tables in a Markdown file (built-in checklists, frameworks, genai-baseline coverage).
 
-``python -m aiaudit.library_table README.md`` replaces the text between each pair of
+``python -m aiaudit.library_table docs/library.md`` replaces the text between each pair of
 ``<!-- library-table:NAME -->`` and ``<!-- /library-table:NAME -->`` markers with the current table;
 without a file it prints the tables. The tables are the ``--format md`` output of
 ``aiaudit checklists list``, ``aiaudit frameworks list`` and ``aiaudit checklists coverage genai-baseline``.

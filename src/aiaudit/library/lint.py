@@ -364,3 +364,11 @@ def lint_source(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> LintResult:
 def looks_like_id(source: str) -> bool:
     """Whether a command-line argument names a checklist id rather than a file."""
     return "/" not in source and "\\" not in source and not source.endswith((".yaml", ".yml"))
+
+
+def checklist_checks(doc: Document, options: object = None) -> list[Diagnostic]:
+    """Everything ``aiaudit validate`` checks in a checklist: schema, includes, ids, then lint."""
+    from .checklists import checklist_from_document
+
+    checklist, problems = checklist_from_document(doc)
+    return problems if checklist is None else problems + lint_checklist(checklist, doc)

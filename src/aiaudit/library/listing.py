@@ -7,15 +7,15 @@ JSON output is language-independent (texts as ``{en, ko}``); text and Markdown u
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import DiagnosticError, UsageError
+from ..diagnostics import Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
 from ..model import Checklist, Framework, Item, Text
+from ..text import md_escape, one_line, pad, percent, width
 from .builtins import builtin_checklist_ids, builtin_checklist_path
 from .catalog import frameworks
 from .checklists import builtin_checklist, load_checklist
@@ -42,7 +42,7 @@ class Listed:
 
     id: str
     checklist: Checklist | None
-    problem: str = ""
+    problem: Diagnostic | None = None
 
 
 def builtin_listing() -> list[Listed]:
@@ -53,7 +53,7 @@ def builtin_listing() -> list[Listed]:
             out.append(Listed(cid, builtin_checklist(cid)))
         except DiagnosticError as exc:
             errors = [d for d in exc.diagnostics if d.severity == "error"] or exc.diagnostics
-            out.append(Listed(cid, None, errors[0].format() if errors else "invalid"))
+            out.append(Listed(cid, None, errors[0] if errors else None))
     return out
 
 
@@ -69,7 +69,7 @@ def _includes(checklist: Checklist) -> list[str]:
 def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
     """``aiaudit checklists list``: id, version, counts, coverage of the frameworks it targets, title."""
     if fmt == "json":
-        return _json({"checklists": [_listed_json(entry) for entry in listing]})
+        return _json({"checklists": [_listed_json(entry, lang) for entry in listing]})
     headers = [t(f"library.col.{k}", lang) for k in ("id", "version", "items", "sections", "title", "frameworks")]
     rows = []
     for entry in listing:
@@ -87,10 +87,10 @@ def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
     return _table(headers, rows, fmt, align="llrrll")
 
 
-def _listed_json(entry: Listed) -> dict[str, Any]:
+def _listed_json(entry: Listed, lang: str) -> dict[str, Any]:
     c = entry.checklist
     if c is None:
-        return {"id": entry.id, "error": entry.problem}
+        return {"id": entry.id, "error": entry.problem.format(lang) if entry.problem else None}
     return {
         "id": c.id,
         "version": c.version,
@@ -142,48 +142,53 @@ def render_checklist(checklist: Checklist, fmt: str, lang: str, full: bool = Fal
     fws = ", ".join(f"{fw.short.get(lang)}" for fw in referenced_frameworks(checklist))
     lines: list[str] = []
     if fmt == "md":
-        lines += [f"# {_md(checklist.title.get(lang))} (`{checklist.id}`)", "", _md(checklist.description.get(lang)), ""]
+        lines += [
+            f"# {md_escape(checklist.title.get(lang))} (`{checklist.id}`)",
+            "",
+            md_escape(checklist.description.get(lang)),
+            "",
+        ]
         lines.append(f"{summary}  ")
         if fws:
-            lines.append(f"{t('library.show.frameworks', lang)}: {_md(fws)}  ")
+            lines.append(f"{t('library.show.frameworks', lang)}: {md_escape(fws)}  ")
         if checklist.applies_when:
             lines.append(f"{t('library.show.applies_when', lang)}: `{condition_text(checklist.applies_when)}`  ")
         for s in sections:
-            lines += ["", f"## {_md(s.title.get(lang))} (`{s.id}`)", ""]
+            lines += ["", f"## {md_escape(s.title.get(lang))} (`{s.id}`)", ""]
             if s.description is not None:
-                lines += [_md(s.description.get(lang)), ""]
+                lines += [md_escape(s.description.get(lang)), ""]
             for item in s.items:
                 sev = t(f"severity.{item.severity}", lang)
-                lines.append(f"- **{item.id}** ({sev}) {_md(item.question.get(lang))}  ")
+                lines.append(f"- **{item.id}** ({sev}) {md_escape(item.question.get(lang))}  ")
                 lines.append(f"  {t('library.show.refs', lang)}: {', '.join(f'`{r}`' for r in item.refs)}")
                 if item.applies_when:
                     lines[-1] += "  "
                     lines.append(f"  {t('library.show.applies_when', lang)}: `{condition_text(item.applies_when)}`")
                 if full:
                     lines[-1] += "  "
-                    lines.append(f"  {t('library.show.guidance', lang)}: {_md(item.guidance.get(lang))}  ")
-                    lines.append(f"  {t('library.show.remediation', lang)}: {_md(item.remediation.get(lang))}")
+                    lines.append(f"  {t('library.show.guidance', lang)}: {md_escape(item.guidance.get(lang))}  ")
+                    lines.append(f"  {t('library.show.remediation', lang)}: {md_escape(item.remediation.get(lang))}")
         return "\n".join(lines) + "\n"
     lines += [f"{checklist.title.get(lang)} ({checklist.id} {checklist.version})", checklist.description.get(lang), summary]
     if fws:
         lines.append(f"{t('library.show.frameworks', lang)}: {fws}")
     if checklist.applies_when:
         lines.append(f"{t('library.show.applies_when', lang)}: {condition_text(checklist.applies_when)}")
-    width = max((len(i.id) for s in sections for i in s.items), default=0)
-    sev_width = max(_width(t(f"severity.{s}", lang)) for s in ("critical", "high", "medium", "low"))
-    indent = " " * (2 + width + 2 + sev_width + 2)
+    id_width = max((len(i.id) for s in sections for i in s.items), default=0)
+    sev_width = max(width(t(f"severity.{s}", lang)) for s in ("critical", "high", "medium", "low"))
+    indent = " " * (2 + id_width + 2 + sev_width + 2)
     for s in sections:
         principle = t("principle." + s.principle, lang)
         lines += ["", t("library.show.section", lang, title=s.title.get(lang), id=s.id, principle=principle, items=len(s.items))]
         for item in s.items:
-            sev = _pad(t(f"severity.{item.severity}", lang), sev_width)
-            lines.append(f"  {item.id.ljust(width)}  {sev}  {_one_line(item.question.get(lang))}")
+            sev = pad(t(f"severity.{item.severity}", lang), sev_width)
+            lines.append(f"  {item.id.ljust(id_width)}  {sev}  {one_line(item.question.get(lang))}")
             lines.append(f"{indent}{t('library.show.refs', lang)}: {', '.join(item.refs)}")
             if item.applies_when:
                 lines.append(f"{indent}{t('library.show.applies_when', lang)}: {condition_text(item.applies_when)}")
             if full:
-                lines.append(f"{indent}{t('library.show.guidance', lang)}: {_one_line(item.guidance.get(lang))}")
-                lines.append(f"{indent}{t('library.show.remediation', lang)}: {_one_line(item.remediation.get(lang))}")
+                lines.append(f"{indent}{t('library.show.guidance', lang)}: {one_line(item.guidance.get(lang))}")
+                lines.append(f"{indent}{t('library.show.remediation', lang)}: {one_line(item.remediation.get(lang))}")
     return "\n".join(lines) + "\n"
 
 
@@ -263,7 +268,7 @@ def render_coverage(cov: Coverage, fmt: str, lang: str, gaps_only: bool = False)
         framework=fw.short.get(lang),
         covered=cov.covered,
         total=cov.total,
-        percent=_pct(cov.percent),
+        percent=percent(cov.percent),
         gaps=len(cov.gaps),
     )
     gap = t("library.coverage.gap", lang)
@@ -277,7 +282,7 @@ def render_coverage(cov: Coverage, fmt: str, lang: str, gaps_only: bool = False)
         table_rows.append([r.clause.id + mark, r.clause.cite or r.clause.group, r.clause.title.get(lang), items])
     out = []
     if fmt == "md":
-        out += [f"**{_md(headline)}**", ""]
+        out += [f"**{md_escape(headline)}**", ""]
     else:
         out += [headline, ""]
     out.append(_table(headers, table_rows, fmt).rstrip("\n"))
@@ -312,9 +317,9 @@ def render_coverage_summary(checklist: Checklist, coverages: list[Coverage], fmt
             }
         )
     headers = [t(f"library.col.{k}", lang) for k in ("framework", "clauses", "covered", "percent", "gaps")]
-    rows = [[c.framework.short.get(lang), str(c.total), str(c.covered), _pct(c.percent), str(len(c.gaps))] for c in coverages]
+    rows = [[c.framework.short.get(lang), str(c.total), str(c.covered), percent(c.percent), str(len(c.gaps))] for c in coverages]
     head = t("library.coverage.summary", lang, checklist=checklist.id, items=len(checklist.items))
-    head = f"**{_md(head)}**" if fmt == "md" else head
+    head = f"**{md_escape(head)}**" if fmt == "md" else head
     return head + "\n\n" + _table(headers, rows, fmt, align="lrrrr")
 
 
@@ -384,7 +389,7 @@ def render_framework(fw: Framework, fmt: str, lang: str) -> str:
     head = [h for h in head if h]
     count = t("library.frameworks.count", lang, clauses=len(fw.clauses), unverified=sum(not c.verified for c in fw.clauses))
     out = (
-        [f"# {_md(head[0])} (`{fw.id}`)", "", *[f"{_md(h)}  " for h in head[1:]], count, ""]
+        [f"# {md_escape(head[0])} (`{fw.id}`)", "", *[f"{md_escape(h)}  " for h in head[1:]], count, ""]
         if fmt == "md"
         else [*head, count, ""]
     )
@@ -405,43 +410,20 @@ def _text(text: Text | None) -> dict[str, str] | None:
     return None if text is None else {"en": text.en, "ko": text.ko}
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown paragraph or table cell: one line, no raw HTML, no table breaks."""
-    return _one_line(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: East Asian wide and full-width characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
-
-
 def _table(headers: list[str], rows: list[list[str]], fmt: str, align: str = "") -> str:
     """A plain-text table aligned for the terminal, or a GitHub Markdown table."""
     align = align.ljust(len(headers), "l")
     if fmt == "md":
         rule = ["---:" if a == "r" else "---" for a in align]
-        lines = ["| " + " | ".join(_md(h) for h in headers) + " |", "| " + " | ".join(rule) + " |"]
-        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "| " + " | ".join(rule) + " |"]
+        lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
-    cells = [[_one_line(c) for c in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[n]) for r in cells]) for n, h in enumerate(headers)]
+    cells = [[one_line(c) for c in row] for row in rows]
+    widths = [max([width(h)] + [width(r[n]) for r in cells]) for n, h in enumerate(headers)]
     last = len(headers) - 1
 
     def line(values: list[str]) -> str:
-        parts = [_pad(v, widths[n], right=align[n] == "r") if n < last or align[n] == "r" else v for n, v in enumerate(values)]
+        parts = [pad(v, widths[n], right=align[n] == "r") if n < last or align[n] == "r" else v for n, v in enumerate(values)]
         return "  ".join(parts).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]

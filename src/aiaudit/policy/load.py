@@ -19,14 +19,13 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import PACKAGE_DIR
+from .. import paths
 from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
 from ..model import Text
+from ..paths import PRESET_PREFIX
 from ..schemas import schema_diagnostics
-
-PRESET_PREFIX = "preset:"
 
 #: Where an entry of a policy was written: (file, line, col), 1-based.
 Where = tuple[str, int, int]
@@ -35,20 +34,14 @@ Where = tuple[str, int, int]
 # --- presets ----------------------------------------------------------------------------------
 
 
-def _preset_folder():
-    return PACKAGE_DIR / "presets" / "policies"
-
-
 def preset_names() -> list[str]:
     """Names of the built-in policy presets, sorted."""
-    return sorted(e.name[: -len(".yaml")] for e in _preset_folder().iterdir() if e.name.endswith(".yaml"))
+    return paths.preset_names("policies")
 
 
 def preset_text(name: str) -> str:
     """The YAML text of a built-in preset; :class:`UsageError` if there is none of that name."""
-    if name not in preset_names():
-        raise UsageError(Msg("gate.error.no_preset", name=name, available=", ".join(preset_names())))
-    return _preset_folder().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return paths.preset_path("policies", name).read_text(encoding="utf-8")
 
 
 def presets() -> list[tuple[str, Text | None]]:

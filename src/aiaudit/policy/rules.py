@@ -29,9 +29,11 @@ from pathlib import Path
 from ..audit import evidence as ev
 from ..audit.evaluation import Evaluation, ItemResult
 from ..diagnostics import Diagnostic
-from ..i18n import t
+from ..i18n import Msg
 from ..loading import Document
 from ..model import Item
+from ..text import number
+from ..text import percent as percent_text
 from .load import Policy, Waiver, Where
 
 PASS = "pass"
@@ -44,7 +46,7 @@ class Violation:
     """One item (or clause) that breaks a rule, located in the audit file."""
 
     subject: str  # an item id, or a clause id for coverage
-    message: str
+    message: Msg
     where: Where
     outcome: str = FAIL  # fail | waived
     item: Item | None = None
@@ -62,12 +64,12 @@ class RuleResult:
 
     id: str
     kind: str  # min-score | must-meet | cover | max-age | evidence-required | evidence-integrity | waiver
-    title: str  # what the rule requires, in the result's language
+    title: Msg  # what the rule requires
     outcome: str  # pass | fail
-    message: str
+    message: Msg
     where: Where  # where a rule-level result points in the audit (or the policy, for waivers)
     violations: tuple[Violation, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Msg, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -91,7 +93,6 @@ class GateResult:
     audit_file: str
     rules: tuple[RuleResult, ...]
     today: dt.date
-    lang: str = "en"
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     warnings: tuple[Diagnostic, ...] = ()  # the audit's warnings (e.g. a changed checklist)
 
@@ -108,29 +109,20 @@ class GateResult:
         return sum(len(r.waived) for r in self.rules)
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}"
-
-
 class _Context:
-    """Shared state while the rules run: the audit document, language, date and waivers."""
+    """Shared state while the rules run: the audit document, date and waivers."""
 
-    def __init__(self, evaluation: Evaluation, policy: Policy, doc: Document, today: dt.date, lang: str, allow_outside: bool):
+    def __init__(self, evaluation: Evaluation, policy: Policy, doc: Document, today: dt.date, allow_outside: bool):
         self.evaluation = evaluation
         self.policy = policy
         self.doc = doc
         self.today = today
-        self.lang = lang
         self.allow_outside = allow_outside
         self.waivers = {w.item: w for w in policy.waivers}
         self.waivers_used: dict[str, list[str]] = {}
 
-    def t(self, key: str, **kw: object) -> str:
-        return t(f"gate.{key}", self.lang, **kw)
+    def t(self, key: str, **kw: object) -> Msg:
+        return Msg(f"gate.{key}", **kw)
 
     def where(self, path: tuple = (), key: bool = False) -> Where:
         line, col = self.doc.position(path, key=key)
@@ -142,21 +134,20 @@ class _Context:
             return self.where(("answers", item_id), key=True)
         return self.where(("answers",), key=True)
 
-    def summary(self, prefix: str, violations: list[Violation], **kw: object) -> str:
+    def summary(self, prefix: str, violations: list[Violation], **kw: object) -> Msg:
         """``<prefix>.fail`` when a violation stands, ``.waived`` when all are waived, else ``.ok``."""
         failed = sum(v.outcome == FAIL for v in violations)
         waived = len(violations) - failed
         key = "fail" if failed else "waived" if waived else "ok" if kw.get("count") else "none"
         return self.t(f"{prefix}.{key}", failed=failed, waived=waived, **kw)
 
-    def severity(self, severity: str) -> str:
-        return t(f"severity.{severity}", self.lang)
+    def severity(self, severity: str) -> Msg:
+        return Msg(f"severity.{severity}")
 
-    def status(self, status: str) -> str:
-        label = t(f"status.{status}", self.lang)
-        return label.lower() if self.lang == "en" else label
+    def status(self, status: str) -> Msg:
+        return Msg(f"status_word.{status}")
 
-    def violation(self, rule_id: str, r: ItemResult, message: str, where: Where | None = None, key: str = "") -> Violation:
+    def violation(self, rule_id: str, r: ItemResult, message: Msg, where: Where | None = None, key: str = "") -> Violation:
         """A violation for ``r``'s item, waived when the policy holds a valid waiver for it."""
         where = where or self.item_where(r.item.id)
         waiver = self.waivers.get(r.item.id)
@@ -164,11 +155,11 @@ class _Context:
             if rule_id not in self.waivers_used.setdefault(waiver.item, []):
                 self.waivers_used[waiver.item].append(rule_id)
             note = self.t("waiver.applied", reason=waiver.reason, approver=waiver.approver, expires=waiver.expires.isoformat())
-            return Violation(r.item.id, f"{message} — {note}", where, WAIVED, r.item, waiver, key)
+            return Violation(r.item.id, Msg("gate.with_waiver", message=message, note=note), where, WAIVED, r.item, waiver, key)
         return Violation(r.item.id, message, where, FAIL, r.item, None, key)
 
 
-def _result(rule_id: str, kind: str, title: str, ok: bool, message: str, where: Where, violations=(), notes=()) -> RuleResult:
+def _result(rule_id: str, kind: str, title: Msg, ok: bool, message: Msg, where: Where, violations=(), notes=()) -> RuleResult:
     violations = tuple(violations)
     outcome = PASS if ok and not any(v.outcome == FAIL for v in violations) else FAIL
     return RuleResult(rule_id, kind, title, outcome, message, where, violations, tuple(notes))
@@ -179,15 +170,14 @@ def evaluate_rules(
     policy: Policy,
     doc: Document,
     today: dt.date,
-    lang: str = "en",
     allow_outside: bool = False,
 ) -> GateResult:
     """Run every rule of ``policy`` on ``evaluation`` (whose audit was loaded from ``doc``)."""
-    ctx = _Context(evaluation, policy, doc, today, lang, allow_outside)
+    ctx = _Context(evaluation, policy, doc, today, allow_outside)
     rules: list[RuleResult] = []
     for check in (_min_scores, _must_meet, _coverage, _max_age, _evidence_required, _evidence_integrity, _waivers):
         rules.extend(check(ctx))
-    return GateResult(policy, evaluation, doc.name, tuple(rules), today, lang)
+    return GateResult(policy, evaluation, doc.name, tuple(rules), today)
 
 
 # --- scores -----------------------------------------------------------------------------------
@@ -198,21 +188,21 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
     top = ctx.where(("answers",), key=True)
     if policy.min_overall is not None:
         minimum = policy.min_overall
-        title = ctx.t("rule.min_overall", min=_num(minimum))
+        title = ctx.t("rule.min_overall", min=number(minimum))
         percent = evaluation.overall.percent
         what = ctx.t("what.overall")
         if percent is None:
             yield _result("min-score/overall", "min-score", title, False, ctx.t("score.none_overall"), top)
         else:
             ok = percent >= minimum
-            message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(percent), min=_num(minimum))
+            message = ctx.t("score.ok" if ok else "score.low", what=what, score=percent_text(percent), min=number(minimum))
             yield _result("min-score/overall", "min-score", title, ok, message, top)
     if policy.min_sections:
         sections = evaluation.by_section()
         first_answer = _first_answer_by_section(ctx)
         for section_id, minimum in policy.min_sections.items():
             rule_id = f"min-score/section/{section_id}"
-            title = ctx.t("rule.min_section", section=section_id, min=_num(minimum))
+            title = ctx.t("rule.min_section", section=section_id, min=number(minimum))
             where = first_answer.get(section_id, top)
             missing = (ctx.t("score.no_section", id=section_id), top)
             unscored = (ctx.t("score.section_unscored", id=section_id), where)
@@ -225,8 +215,8 @@ def _min_scores(ctx: _Context) -> Iterator[RuleResult]:
         scores = evaluation.by_framework()
         for fw_id, minimum in policy.min_frameworks.items():
             rule_id = f"min-score/framework/{fw_id}"
-            name = catalog[fw_id].short.get(ctx.lang) if fw_id in catalog else fw_id
-            title = ctx.t("rule.min_framework", framework=name, min=_num(minimum))
+            name = catalog[fw_id].short if fw_id in catalog else fw_id
+            title = ctx.t("rule.min_framework", framework=name, min=number(minimum))
             missing = (ctx.t("score.no_framework", name=name), top)
             unscored = (ctx.t("score.framework_unscored", name=name), top)
             what = ctx.t("what.framework", name=name)
@@ -240,7 +230,7 @@ def _min_score(ctx, rule_id, title, score, minimum, what, missing, unscored, whe
     if score.percent is None:
         return _result(rule_id, "min-score", title, True, *unscored)
     ok = score.percent >= minimum
-    message = ctx.t("score.ok" if ok else "score.low", what=what, score=_pct(score.percent), min=_num(minimum))
+    message = ctx.t("score.ok" if ok else "score.low", what=what, score=percent_text(score.percent), min=number(minimum))
     return _result(rule_id, "min-score", title, ok, message, where)
 
 
@@ -302,7 +292,7 @@ def _coverage(ctx: _Context) -> Iterator[RuleResult]:
     top = ctx.where(("answers",), key=True)
     for cover in ctx.policy.cover:
         fw = catalog[cover.framework]
-        name = fw.short.get(ctx.lang)
+        name = fw.short
         rule_id = f"cover/{fw.id}"
         title = ctx.t("rule.cover_some" if cover.clauses else "rule.cover_all", framework=name, clauses=", ".join(cover.clauses))
         clauses = {c.id: c for c in fw.clauses if cover.selects(c.id)}
@@ -310,7 +300,7 @@ def _coverage(ctx: _Context) -> Iterator[RuleResult]:
         gaps = [
             Violation(
                 row.clause_id,
-                ctx.t("cover.gap", clause=row.clause_id, title=clauses[row.clause_id].title.get(ctx.lang)),
+                ctx.t("cover.gap", clause=row.clause_id, title=clauses[row.clause_id].title),
                 top,
             )
             for row in rows
@@ -422,16 +412,17 @@ def _evidence_integrity(ctx: _Context) -> Iterator[RuleResult]:
     yield _result(rule_id, "evidence-integrity", title, True, message, ctx.where(("answers",), key=True), violations, notes)
 
 
-def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item) -> str | None:
-    try:
-        target = ev.resolve(folder, item.path, ctx.allow_outside)
-    except ev.EvidenceOutside:
+def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item) -> Msg | None:
+    checked = ev.check(item, folder, ctx.allow_outside)
+    if checked.check == ev.OUTSIDE:
         return ctx.t("integrity.outside", item=item_id, path=item.path)
-    if not target.is_file():
+    if checked.check == ev.MISSING:
         return ctx.t("integrity.missing", item=item_id, path=item.path)
-    if item.size is not None and target.stat().st_size != item.size:
-        return ctx.t("integrity.size", item=item_id, path=item.path, size=item.size)
-    if item.sha256 is not None and ev.sha256_file(target) != item.sha256:
+    if checked.check == ev.UNREADABLE:
+        return ctx.t("integrity.problem", item=item_id, problem=checked.problem)
+    if checked.check == ev.CHANGED:
+        if item.size is not None and checked.file.size != item.size:
+            return ctx.t("integrity.size", item=item_id, path=item.path, size=item.size)
         return ctx.t("integrity.changed", item=item_id, path=item.path)
     return None
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ..text import percent
+
 FONT = (
     "NanumGothic, 'Nanum Gothic', 'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
     "'DejaVu Sans', sans-serif"
@@ -62,10 +64,8 @@ def _fit(text: str, size: float, limit: float) -> str:
     return out.rstrip() + "…"
 
 
-def _fmt(percent: float | None, unscored: str) -> str:
-    if percent is None:
-        return unscored
-    return f"{percent:.0f}" if float(percent).is_integer() else f"{percent:.1f}"
+def _fmt(value: float | None, unscored: str) -> str:
+    return percent(value, unscored)
 
 
 def _svg(width: float, height: float, title: str, body: list[str]) -> Markup:

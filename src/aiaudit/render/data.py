@@ -19,13 +19,14 @@ from ..i18n import t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of, frameworks
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
-from . import ReportOptions
+from ..text import percent
+from .options import ReportOptions
 
 REPORT_FORMAT = 1
 #: How many findings the executive summary lists.
 TOP_FINDINGS = 5
 #: Evidence checks, in the order the report explains them.
-EVIDENCE_CHECKS = ("verified", "unrecorded", "changed", "missing", "outside", "link")
+EVIDENCE_CHECKS = _evidence.CHECKS
 #: Clause statuses in the crosswalk: the item statuses plus ``out_of_scope`` (no applicable item).
 CLAUSE_STATUSES = ("met", "partial", "not_met", "unanswered", "na", "out_of_scope")
 
@@ -139,7 +140,7 @@ def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult,
             "report.summary.score" if overall.percent is not None else "report.summary.noscore",
             lang,
             system=audit.system_name,
-            percent=_pct(overall.percent),
+            percent=percent(overall.percent),
             applicable=overall.total,
             checklists=", ".join(f"{c.id} {c.version}" for c in audit.checklists),
         ),
@@ -150,12 +151,6 @@ def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult,
     else:
         parts.append(t("report.no_findings", lang))
     return " ".join(parts)
-
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _finding(rank: int, r: ItemResult, lang: str) -> dict[str, Any]:
@@ -210,47 +205,23 @@ def _evidence_entry(e: Evidence, check: str) -> dict[str, Any]:
 def _evidence_index(
     evaluation: Evaluation, options: ReportOptions, files: dict[str, Path]
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
-    """Every evidence entry of the audit, checked against the file on disk now."""
+    """Every evidence entry of the audit, checked against the file on disk now (each file hashed once)."""
     audit = evaluation.audit
     folder = None if audit.name.startswith(BUILTIN_PREFIX) else Path(audit.name).parent
-    hashes: dict[Path, tuple[str, int]] = {}
     rows: list[dict[str, Any]] = []
     checks: dict[tuple[str, int], str] = {}
     for r in evaluation.results:
         if r.answer is None:
             continue
         for n, e in enumerate(r.answer.evidence):
-            check, target = _check_evidence(e, folder, options, hashes)
-            actual_sha, actual_size = hashes.get(target, (None, None)) if target is not None else (None, None)
-            if target is not None:
-                files[e.path] = target
-            checks[(r.item.id, n)] = check
-            rows.append({"item": r.item.id, **_evidence_entry(e, check), "actual_sha256": actual_sha, "actual_size": actual_size})
+            checked = _evidence.check(e, folder, options.allow_outside_evidence)
+            found = checked.file
+            if found is not None:
+                files[e.path] = found.path
+            checks[(r.item.id, n)] = checked.check
+            actual = {"actual_sha256": found.sha256 if found else None, "actual_size": found.size if found else None}
+            rows.append({"item": r.item.id, **_evidence_entry(e, checked.check), **actual})
     return rows, checks
-
-
-def _check_evidence(
-    e: Evidence, folder: Path | None, options: ReportOptions, hashes: dict[Path, tuple[str, int]]
-) -> tuple[str, Path | None]:
-    """The check of one evidence entry and, when the file exists and may be read, its resolved path."""
-    if e.url:
-        return "link", None
-    if folder is None or not e.path:
-        return "missing", None
-    try:
-        target = _evidence.resolve(folder, e.path, options.allow_outside_evidence)
-    except _evidence.EvidenceOutside:
-        return "outside", None
-    if not target.is_file():
-        return "missing", None
-    if target not in hashes:
-        hashes[target] = (_evidence.sha256_file(target), target.stat().st_size)
-    sha, size = hashes[target]
-    if e.sha256 is None and e.size is None:
-        return "unrecorded", target
-    if (e.sha256 is not None and e.sha256 != sha) or (e.size is not None and e.size != size):
-        return "changed", target
-    return "verified", target
 
 
 def _clause_status(results: Iterable[ItemResult]) -> str:

@@ -14,9 +14,11 @@ from markupsafe import Markup
 from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
 from ..model import SEVERITIES, STATUSES
-from . import ReportOptions, charts
+from ..text import percent
+from . import charts
 from .data import CLAUSE_STATUSES, EVIDENCE_CHECKS, TOP_FINDINGS, Report, build
 from .notes import render_notes
+from .options import ReportOptions
 
 #: Image evidence shown as thumbnails: magic bytes → MIME type. SVG is never shown (it can reference URLs).
 IMAGE_TYPES = {
@@ -30,14 +32,7 @@ IMAGE_TYPES = {
 def environment():
     from .templating import with_filters
 
-    return with_filters(notes=render_notes, pct=pct, css_string=css_string, filesize=filesize)
-
-
-def pct(value: float | None, unscored: str = "—") -> str:
-    """A score for display: ``68.2``, ``100``, or ``unscored`` when there is none."""
-    if value is None:
-        return unscored
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return with_filters(notes=render_notes, pct=percent, css_string=css_string, filesize=filesize)
 
 
 def css_string(value: str) -> Markup:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from ..audit.evaluation import Evaluation
-from . import ReportOptions
 from .data import build
+from .options import ReportOptions
 
 
 def render(evaluation: Evaluation, lang: str = "en", options: ReportOptions | None = None) -> bytes:

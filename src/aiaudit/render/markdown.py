@@ -7,40 +7,19 @@ squeezed onto one line so it cannot break a table. Long parts (crosswalk, item t
 
 from __future__ import annotations
 
-import re
-
 from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
 from ..model import STATUSES
-from . import ReportOptions
+from ..text import html_text, percent
+from ..text import md_escape as escape
 from .data import build
+from .options import ReportOptions
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
 SYMBOLS = {"met": "✅", "partial": "🟡", "not_met": "❌", "na": "➖", "unanswered": "❔", "out_of_scope": "·"}
-
-
-def escape(text: object) -> str:
-    """One line of text, inert in Markdown and HTML: entities for ``& < >``, backslashes for the rest."""
-    line = " ".join(str(text if text is not None else "").split())
-    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _LINE_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", line))
-
-
-def html_text(text: object) -> str:
-    """One line of text for inside an HTML element (``<summary>``): entities only."""
-    line = " ".join(str(text if text is not None else "").split())
-    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _symbol(item: dict) -> str:
     return SYMBOLS[item["status"] if item["applicable"] else "out_of_scope"]
-
-
-def _pct(value: float | None, unscored: str) -> str:
-    if value is None:
-        return unscored
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _row(cells: list[str]) -> str:
@@ -73,7 +52,7 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     out = [
         f"# {escape(d['title'])}: {escape(d['system']['name'])}",
         "",
-        f"**{m['report.overall']}: {_pct(score['percent'], unscored)}{'/100' if score['percent'] is not None else ''}**"
+        f"**{m['report.overall']}: {percent(score['percent'], unscored)}{'/100' if score['percent'] is not None else ''}**"
         f" · {m['report.applicable']} {score['applicable']} · {m['report.answered']} {score['answered']}"
         f" · {m['report.findings']} {score['findings']}",
         "",
@@ -85,21 +64,21 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     out += _table(
         [m["report.section"], m["report.score"], *(m[f"status.{s}"] for s in STATUSES)],
         [
-            [escape(s["title"]), _pct(s["score"]["percent"], unscored), *(str(s["score"]["counts"][st]) for st in STATUSES)]
+            [escape(s["title"]), percent(s["score"]["percent"], unscored), *(str(s["score"]["counts"][st]) for st in STATUSES)]
             for s in d["sections"]
         ],
         "lr" + "r" * len(STATUSES),
     )
     out += _table(
         [m["report.principle"], m["report.score"], m["report.applicable"]],
-        [[escape(p["title"]), _pct(p["score"]["percent"], unscored), str(p["score"]["applicable"])] for p in d["principles"]],
+        [[escape(p["title"]), percent(p["score"]["percent"], unscored), str(p["score"]["applicable"])] for p in d["principles"]],
         "lrr",
     )
     if d["frameworks"]:
         out += _table(
             [m["report.framework"], m["report.score"], m["report.clause"]],
             [
-                [escape(f["short"]), _pct(f["score"]["percent"], unscored), f"{len(f['clauses'])}/{f['clauses_total']}"]
+                [escape(f["short"]), percent(f["score"]["percent"], unscored), f"{len(f['clauses'])}/{f['clauses_total']}"]
                 for f in d["frameworks"]
             ],
             "lrr",
@@ -133,7 +112,7 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
                 lang,
                 covered=len(fw["clauses"]),
                 total=fw["clauses_total"],
-                percent=_pct(fw["score"]["percent"], unscored),
+                percent=percent(fw["score"]["percent"], unscored),
             )
             out += [f"<details><summary>{html_text(fw['title'])}: {html_text(summary)}</summary>", ""]
             out += _table(

@@ -20,13 +20,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .. import data_dir
 from ..audit.evaluation import Evaluation
 from ..diagnostics import AiauditError
-from ..i18n import Msg, t
-from . import PDF_VARIANTS, ReportOptions
+from ..i18n import Msg
+from ..paths import data_dir
 from .data import build
 from .html import render_report
+from .options import PDF_VARIANTS, ReportOptions
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
@@ -35,12 +35,12 @@ class PdfUnavailable(AiauditError):
     """WeasyPrint or its system libraries (Pango) cannot be loaded."""
 
 
-def _weasyprint(lang: str = "en"):
+def _weasyprint():
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints install hints on failure
             import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango/GObject missing
-        raise PdfUnavailable(t("report.pdf_unavailable", lang, error=f"{type(exc).__name__}: {exc}")) from None
+        raise PdfUnavailable(Msg("report.pdf_unavailable", error=f"{type(exc).__name__}: {exc}")) from None
     return weasyprint
 
 
@@ -108,7 +108,7 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
     options = options or ReportOptions()
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         raise AiauditError(Msg("render.unknown_pdf_variant", variant=repr(options.pdf_variant), choices=", ".join(PDF_VARIANTS)))
-    weasyprint = _weasyprint(lang)
+    weasyprint = _weasyprint()
     report = build(evaluation, lang, options)
     html = render_report(report, lang, options, mode="pdf")
     fetcher = locked_fetcher(report.files.values())
@@ -140,13 +140,19 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
                     modified=_mtime(path),
                 )
             )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher, media_type="print").render()
     kwargs = {"attachments": attachments}
     if options.pdf_variant:
         kwargs["pdf_variant"] = options.pdf_variant
+    return html_to_pdf(html, fetcher, **kwargs), fetcher
+
+
+def html_to_pdf(html: str, fetcher=None, **write_options) -> bytes:
+    """A PDF of HTML through WeasyPrint, loading nothing but what ``fetcher`` allows (default: ``data:`` URLs only)."""
+    weasyprint = _weasyprint()
+    fetcher = fetcher if fetcher is not None else locked_fetcher(allowed_files=(), allowed_dirs=())
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher, media_type="print").render()
     with _quiet():
-        data = document.write_pdf(**kwargs)
-    return data, fetcher
+        return document.write_pdf(**write_options)
 
 
 def _mtime(path: Path) -> _dt.datetime:

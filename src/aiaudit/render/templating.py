@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .. import data_dir
+from ..paths import data_dir
 
 
 @cache

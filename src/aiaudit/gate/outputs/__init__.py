@@ -1,4 +1,4 @@
-"""Gate output formats: one module per format, each with ``format(result) -> str``, and a registry.
+"""Gate output formats: one module per format, each with ``format(result, lang) -> str``, and a registry.
 
 Formats only return text; :func:`write_outputs` decides where it goes, and the CLI decides the exit
 code. ``--format FMT[:FILE]`` may be given several times: ``sarif:out.sarif``, ``junit:out.xml``,
@@ -7,25 +7,23 @@ code. ``--format FMT[:FILE]`` may be given several times: ``sarif:out.sarif``, `
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from ...diagnostics import UsageError
 from ...i18n import Msg
-from ...policy.rules import FAIL, GateResult, RuleResult, Violation
+from ...policy.rules import GateResult
+from . import github, gitlab, json, junit, sarif, text
 
-#: Format name → "module:function"; each function takes a GateResult and returns text.
-FORMATS = {
-    "text": "aiaudit.gate.outputs.text:format",
-    "json": "aiaudit.gate.outputs.json:format",
-    "junit": "aiaudit.gate.outputs.junit:format",
-    "sarif": "aiaudit.gate.outputs.sarif:format",
-    "github": "aiaudit.gate.outputs.github:format",
-    "gitlab": "aiaudit.gate.outputs.gitlab:format",
+#: Format name → its function: ``format(result, lang) -> str``.
+FORMATS: dict[str, Callable[[GateResult, str], str]] = {
+    "text": text.format,
+    "json": json.format,
+    "junit": junit.format,
+    "sarif": sarif.format,
+    "github": github.format,
+    "gitlab": gitlab.format,
 }
 
 
@@ -44,10 +42,9 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return fmt, (path if path and path != "-" else None)
 
 
-def render(fmt: str, result: GateResult) -> str:
-    """``result`` in format ``fmt``."""
-    module, func = FORMATS[fmt].split(":")
-    return getattr(importlib.import_module(module), func)(result)
+def render(fmt: str, result: GateResult, lang: str) -> str:
+    """``result`` in format ``fmt``, its messages in ``lang``."""
+    return FORMATS[fmt](result, lang)
 
 
 def check_specs(specs: list[tuple[str, str | None]], audits: int) -> None:
@@ -67,7 +64,9 @@ def check_specs(specs: list[tuple[str, str | None]], audits: int) -> None:
             raise UsageError(Msg("gate.error.output_is_dir", path=path))
 
 
-def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]) -> tuple[list[str], list[tuple[str, str]]]:
+def write_outputs(
+    results: list[GateResult], specs: list[tuple[str, str | None]], lang: str
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Write every requested output; return (texts for standard output, [(file, format)] written).
 
     Files are written atomically. With a ``github`` output and ``$GITHUB_STEP_SUMMARY`` set, the
@@ -76,93 +75,22 @@ def write_outputs(results: list[GateResult], specs: list[tuple[str, str | None]]
     from ...files import atomic_write
 
     check_specs(specs, len(results))
-    rendered = [(fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r) for r in results)) for fmt, path in specs]
+    rendered = [(fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r, lang) for r in results)) for fmt, path in specs]
     stdout: list[str] = []
     written: list[tuple[str, str]] = []
-    for fmt, path, text in rendered:
+    for fmt, path, output in rendered:
         if path is None:
-            stdout.append(text)
+            stdout.append(output)
             continue
         try:
-            atomic_write(path, text)
+            atomic_write(path, output)
         except OSError as exc:
             raise UsageError(Msg("gate.error.cannot_write", path=path, reason=str(exc.strerror or exc))) from None
         written.append((path, fmt))
     if any(fmt == "github" for fmt, _ in specs) and os.environ.get("GITHUB_STEP_SUMMARY"):
-        from .github import summary
-
         try:
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
-                fh.write("".join(summary(result) for result in results))
+                fh.write("".join(github.summary(result, lang) for result in results))
         except OSError as exc:
             raise UsageError(Msg("gate.error.step_summary", reason=str(exc.strerror or exc))) from None
     return stdout, written
-
-
-# --- helpers shared by the formats ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing to report: a violation of a rule, or a rule that failed as a whole."""
-
-    rule: RuleResult
-    violation: Violation | None = None
-
-    @property
-    def outcome(self) -> str:
-        return self.violation.outcome if self.violation is not None else self.rule.outcome
-
-    @property
-    def message(self) -> str:
-        return self.violation.message if self.violation is not None else self.rule.message
-
-    @property
-    def where(self) -> tuple[str, int, int]:
-        return self.violation.where if self.violation is not None else self.rule.where
-
-    @property
-    def subject(self) -> str:
-        return self.violation.subject if self.violation is not None else ""
-
-    @property
-    def item(self):
-        return self.violation.item if self.violation is not None else None
-
-    @property
-    def fingerprint(self) -> str:
-        """Stable across edits of the file: from the rule id and the item (or clause) id."""
-        key = self.violation.key if self.violation is not None else ""
-        return hashlib.sha256(f"{self.rule.id}|{self.subject}|{key}".encode()).hexdigest()[:32]
-
-
-def findings(result: GateResult, waived: bool = True) -> Iterator[Finding]:
-    """Every violation (failed, and waived if asked), and every failed rule without violations."""
-    for rule in result.rules:
-        if rule.violations:
-            for v in rule.violations:
-                if v.outcome == FAIL or waived:
-                    yield Finding(rule, v)
-        elif not rule.passed:
-            yield Finding(rule, None)
-
-
-def verdict(result: GateResult) -> str:
-    """The one-line verdict: passed (with the number of waived violations) or failed."""
-    from ...i18n import t
-
-    if result.passed:
-        key = "gate.summary.pass_waived" if result.waived_count else "gate.summary.pass"
-        return t(key, result.lang, rules=len(result.rules), waived=result.waived_count)
-    return t("gate.summary.fail", result.lang, failed=len(result.failed_rules), rules=len(result.rules))
-
-
-def display_path(name: str) -> str:
-    """A file name as CI systems want it: relative to the working directory, with ``/``."""
-    path = Path(name)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(Path.cwd())
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix().removeprefix("./")

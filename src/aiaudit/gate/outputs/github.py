@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
-from ...i18n import t
+from ...i18n import localize, t
 from ...policy.rules import FAIL, GateResult
-from . import display_path, findings, verdict
+from ...text import log_safe, md_escape
+from ..findings import display_path, findings, verdict
 
 
 def escape_data(value: str) -> str:
@@ -22,7 +23,7 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """Workflow commands for every violation, then the verdict as a plain log line."""
     lines = []
     for finding in findings(result, waived=True):
@@ -32,21 +33,20 @@ def format(result: GateResult) -> str:
             f"{k}={escape_property(str(v))}"
             for k, v in (("file", display_path(file)), ("line", line), ("col", col), ("title", f"aiaudit {finding.rule.id}"))
         )
-        lines.append(f"::{command} {props}::{escape_data(finding.message)}")
-    lines.append(verdict(result))
+        lines.append(f"::{command} {props}::{escape_data(localize(finding.message, lang))}")
+    lines.append(verdict(result).text(lang))
     return "\n".join(lines) + "\n"
 
 
-def md(value: object) -> str:
-    """Text made safe for a Markdown table cell: no HTML, no pipes, one line."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("`", "\\`")
-    return " ".join(text.split())
-
-
-def summary(result: GateResult) -> str:
+def summary(result: GateResult, lang: str) -> str:
     """The gate result as GitHub-flavoured Markdown for the job summary."""
-    lang = result.lang
+
+    def md(value: object) -> str:
+        return md_escape(localize(value, lang))
+
+    def code(value: object) -> str:  # a code span in a table cell: no backtick can end it, no pipe can split the row
+        return "`" + log_safe(str(value)).replace("`", "'").replace("|", "\\|") + "`"
+
     icon = {"pass": "✅", "fail": "❌", "waived": "⚪"}
     label = {k: t(f"gate.outcome.{k}", lang) for k in icon}
     overall = result.evaluation.overall.percent
@@ -61,7 +61,7 @@ def summary(result: GateResult) -> str:
         "|---|---|---|",
     ]
     for rule in result.rules:
-        lines.append(f"| {icon[rule.outcome]} {md(label[rule.outcome])} | `{md(rule.id)}` | {md(rule.message)} |")
+        lines.append(f"| {icon[rule.outcome]} {md(label[rule.outcome])} | {code(rule.id)} | {md(rule.message)} |")
     violations = list(findings(result, waived=True))
     if any(f.violation is not None for f in violations):
         lines += [
@@ -77,7 +77,7 @@ def summary(result: GateResult) -> str:
                 continue
             file, line, _ = f.where
             lines.append(
-                f"| {icon[f.outcome]} {md(label[f.outcome])} | `{md(display_path(file))}:{line}` "
-                f"| `{md(f.rule.id)}` | {md(f.message)} |"
+                f"| {icon[f.outcome]} {md(label[f.outcome])} | {code(display_path(file) + ':' + str(line))} "
+                f"| {code(f.rule.id)} | {md(f.message)} |"
             )
     return "\n".join(lines) + "\n\n"

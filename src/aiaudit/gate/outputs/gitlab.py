@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 
+from ...i18n import localize
 from ...policy.rules import FAIL, GateResult
-from . import display_path, findings
+from ..findings import display_path, findings
 
 _SEVERITY = {"critical": "critical", "high": "major", "medium": "minor", "low": "info"}
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """The gate result as a GitLab Code Quality report."""
     issues = []
     for finding in findings(result, waived=False):
@@ -26,7 +27,7 @@ def format(result: GateResult) -> str:
             {
                 "type": "issue",
                 "check_name": f"aiaudit/{finding.rule.id}",
-                "description": f"[{finding.rule.id}] {finding.message}",
+                "description": f"[{finding.rule.id}] {localize(finding.message, lang)}",
                 "fingerprint": finding.fingerprint,
                 "severity": _SEVERITY[item.severity] if item is not None else "major",
                 "location": {"path": display_path(file), "lines": {"begin": line}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ... import __version__
+from ...i18n import localize
 from ...policy.rules import GateResult, RuleResult, Violation
 
 
@@ -12,8 +13,9 @@ def _where(where: tuple[str, int, int]) -> dict:
     return {"file": where[0], "line": where[1], "col": where[2]}
 
 
-def _violation(v: Violation) -> dict:
-    out = {"subject": v.subject, "subject_kind": v.subject_kind, "outcome": v.outcome, "message": v.message, **_where(v.where)}
+def _violation(v: Violation, lang: str) -> dict:
+    message = localize(v.message, lang)
+    out = {"subject": v.subject, "subject_kind": v.subject_kind, "outcome": v.outcome, "message": message, **_where(v.where)}
     if v.item is not None:
         out["severity"] = v.item.severity
     if v.waiver is not None:
@@ -22,20 +24,20 @@ def _violation(v: Violation) -> dict:
     return out
 
 
-def _rule(r: RuleResult) -> dict:
+def _rule(r: RuleResult, lang: str) -> dict:
     return {
         "id": r.id,
         "kind": r.kind,
-        "title": r.title,
+        "title": localize(r.title, lang),
         "outcome": r.outcome,
-        "message": r.message,
+        "message": localize(r.message, lang),
         **_where(r.where),
-        "violations": [_violation(v) for v in r.violations],
-        "notes": list(r.notes),
+        "violations": [_violation(v, lang) for v in r.violations],
+        "notes": [localize(n, lang) for n in r.notes],
     }
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """The gate result as a JSON document."""
     evaluation = result.evaluation
     payload = {
@@ -55,7 +57,7 @@ def format(result: GateResult) -> str:
             "sections": {k: v.percent for k, v in evaluation.by_section().items()},
             "frameworks": {k: v.percent for k, v in evaluation.by_framework().items()},
         },
-        "rules": [_rule(r) for r in result.rules],
-        "warnings": [d.to_dict(result.lang) for d in result.warnings],
+        "rules": [_rule(r, lang) for r in result.rules],
+        "warnings": [d.to_dict(lang) for d in result.warnings],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

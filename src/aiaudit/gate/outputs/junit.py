@@ -11,7 +11,10 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
+from ...i18n import localize
 from ...policy.rules import FAIL, WAIVED, GateResult
+from ..findings import display_path
+from .text import format as text_format
 
 # Characters XML 1.0 cannot carry, even escaped.
 _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -28,33 +31,31 @@ def _hostname() -> str:
         return "localhost"
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """The gate result as JUnit XML."""
-    from . import display_path
-    from .text import format as text_format
-
     policy = result.policy
     suite_name = f"aiaudit.{policy.id}"
     cases: list[ET.Element] = []
     failures = skipped = 0
     for rule in result.rules:
-        case = ET.Element("testcase", classname=suite_name, name=_clean(f"{rule.id}: {rule.title}"), time="0")
+        case = ET.Element("testcase", classname=suite_name, name=_clean(f"{rule.id}: {localize(rule.title, lang)}"), time="0")
         if not rule.passed:
             failures += 1
-            failure = ET.SubElement(case, "failure", message=_clean(rule.message), type=rule.kind)
-            failure.text = _clean("\n".join([rule.message, *(v.message for v in rule.failures)]))
+            failure = ET.SubElement(case, "failure", message=_clean(localize(rule.message, lang)), type=rule.kind)
+            failure.text = _clean("\n".join(localize(m, lang) for m in [rule.message, *(v.message for v in rule.failures)]))
         cases.append(case)
         for v in rule.violations:
             file, line, col = v.where
             name = _clean(f"{rule.id} {v.subject}")
             case = ET.Element("testcase", classname=_clean(rule.id), name=name, time="0")
-            detail = _clean(f"{display_path(file)}:{line}:{col}: {v.message}")
+            message = _clean(localize(v.message, lang))
+            detail = _clean(f"{display_path(file)}:{line}:{col}: {message}")
             if v.outcome == FAIL:
                 failures += 1
-                ET.SubElement(case, "failure", message=_clean(v.message), type=rule.kind).text = detail
+                ET.SubElement(case, "failure", message=message, type=rule.kind).text = detail
             elif v.outcome == WAIVED:
                 skipped += 1
-                ET.SubElement(case, "skipped", message=_clean(v.message)).text = detail
+                ET.SubElement(case, "skipped", message=message).text = detail
             cases.append(case)
     root = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -81,7 +82,7 @@ def format(result: GateResult) -> str:
     ):
         ET.SubElement(properties, "property", name=name, value=_clean(value))
     suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(text_format(result))
+    ET.SubElement(suite, "system-out").text = _clean(text_format(result, lang))
     ET.SubElement(suite, "system-err").text = ""
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 
 from ... import __version__
-from ...i18n import t
+from ...i18n import localize, t
 from ...policy.rules import FAIL, GateResult
-from . import Finding, display_path, findings
+from ..findings import Finding, display_path, findings
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -82,34 +82,35 @@ def _clause_rule(finding: Finding, lang: str) -> dict:
     return descriptor
 
 
-def _policy_rule(finding: Finding, result: GateResult) -> dict:
+def _policy_rule(finding: Finding, result: GateResult, lang: str) -> dict:
     rule = finding.rule
+    title = localize(rule.title, lang)
     return {
         "id": rule.id,
         "name": rule.id,
-        "shortDescription": {"text": _text(rule.title)},
-        "fullDescription": {"text": _text(rule.title)},
-        "help": {"text": t("gate.sarif.rule_help", result.lang, policy=result.policy.id, title=rule.title)},
+        "shortDescription": {"text": _text(title)},
+        "fullDescription": {"text": _text(title)},
+        "help": {"text": t("gate.sarif.rule_help", lang, policy=result.policy.id, title=title)},
         "defaultConfiguration": {"level": "error"},
         "properties": {"kind": rule.kind, "tags": ["ai-governance", "policy", rule.kind], "precision": "very-high"},
     }
 
 
-def _descriptor(finding: Finding, result: GateResult) -> tuple[str, dict]:
+def _descriptor(finding: Finding, result: GateResult, lang: str) -> tuple[str, dict]:
     if finding.item is not None:
-        return finding.item.id, _item_rule(finding, result.lang)
+        return finding.item.id, _item_rule(finding, lang)
     if finding.violation is not None:
-        return finding.subject, _clause_rule(finding, result.lang)
-    return finding.rule.id, _policy_rule(finding, result)
+        return finding.subject, _clause_rule(finding, lang)
+    return finding.rule.id, _policy_rule(finding, result, lang)
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """The gate result as a SARIF 2.1.0 log."""
     rules: list[dict] = []
     index: dict[str, int] = {}
     results = []
     for finding in findings(result, waived=True):
-        rule_id, descriptor = _descriptor(finding, result)
+        rule_id, descriptor = _descriptor(finding, result, lang)
         if rule_id not in index:
             index[rule_id] = len(rules)
             rules.append(descriptor)
@@ -119,7 +120,7 @@ def format(result: GateResult) -> str:
             "ruleIndex": index[rule_id],
             "kind": "fail",
             "level": "error" if finding.outcome == FAIL else "note",
-            "message": {"text": f"[{finding.rule.id}] {finding.message}"},
+            "message": {"text": f"[{finding.rule.id}] {localize(finding.message, lang)}"},
             "locations": [
                 {
                     "physicalLocation": {
@@ -139,7 +140,7 @@ def format(result: GateResult) -> str:
                     "status": "accepted",
                     "justification": t(
                         "gate.sarif.justification",
-                        result.lang,
+                        lang,
                         reason=waiver.reason,
                         approver=waiver.approver,
                         expires=waiver.expires.isoformat(),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ...i18n import t
+from ...i18n import localize, t
 from ...policy.rules import GateResult
-from . import verdict
+from ..findings import verdict
 
 
-def format(result: GateResult) -> str:
+def format(result: GateResult, lang: str) -> str:
     """The gate result as plain text for a terminal or a CI log."""
-    lang = result.lang
     labels = {k: t(f"gate.outcome.{k}", lang) for k in ("pass", "fail", "waived")}
     width = max(len(v) for v in labels.values())
     lines = [t("gate.header", lang, audit=result.audit_file, policy=result.policy.label, today=result.today.isoformat())]
@@ -17,12 +16,12 @@ def format(result: GateResult) -> str:
         lines.append(warning.format(lang))
     rule_width = max((len(r.id) for r in result.rules), default=0)
     for rule in result.rules:
-        lines.append(f"{labels[rule.outcome]:<{width}}  {rule.id:<{rule_width}}  {rule.message}")
+        lines.append(f"{labels[rule.outcome]:<{width}}  {rule.id:<{rule_width}}  {localize(rule.message, lang)}")
         indent = " " * (width + 2)
         for v in rule.violations:
             file, line, col = v.where
-            lines.append(f"{indent}{labels[v.outcome]:<{width}}  {file}:{line}:{col}: {v.message}")
+            lines.append(f"{indent}{labels[v.outcome]:<{width}}  {file}:{line}:{col}: {localize(v.message, lang)}")
         for note in rule.notes:
-            lines.append(f"{indent}{note}")
-    lines.append(verdict(result))
+            lines.append(f"{indent}{localize(note, lang)}")
+    lines.append(verdict(result).text(lang))
     return "\n".join(lines) + "\n"

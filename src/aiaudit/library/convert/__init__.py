@@ -7,7 +7,6 @@ and lints without errors, and :func:`write_converted` writes it atomically.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,18 @@ from ...files import atomic_write
 from ...i18n import Msg, t
 from ...loading import DEFAULT_MAX_BYTES, load_bytes
 from ...model import Checklist
+from ...text import wrap
+
 
 #: Source formats, by the name ``--from`` takes.
-CONVERTERS = {"deon": "aiaudit.library.convert.deon:convert"}
+def _deon(source: str | Path, checklist_id: str, prefix: str, max_bytes: int) -> dict:
+    from .deon import convert
+
+    return convert(source, checklist_id, prefix, max_bytes)
+
+
+#: Source format → converter ``(source, checklist_id, prefix, max_bytes) -> checklist mapping``.
+CONVERTERS = {"deon": _deon}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
@@ -59,18 +67,17 @@ def convert_file(
     prefix = prefix.upper()
     if not _PREFIX.match(prefix):
         raise UsageError(Msg("convert.bad_prefix", prefix=repr(prefix)))
-    module, func = CONVERTERS[fmt].split(":")
-    data = getattr(importlib.import_module(module), func)(source, checklist_id, prefix, max_bytes)
+    data = CONVERTERS[fmt](source, checklist_id, prefix, max_bytes)
     header = [t("library.convert.header", lang_, source=Path(source).name) for lang_ in ("en", "ko")]
-    text = "".join(f"# {line}\n" for h in header for line in _wrap(h)) + _dump(data)
+    text = "".join(f"# {line}\n" for h in header for line in wrap(h, 98)) + _dump(data)
     return _verify(text, str(source))
 
 
-def write_converted(converted: Converted, output: str, force: bool = False, lang: str = "en") -> None:
+def write_converted(converted: Converted, output: str, force: bool = False) -> None:
     """Write a converted checklist atomically; refuse to replace an existing file unless ``force``."""
     path = Path(output)
     if path.exists() and not force:
-        raise UsageError(t("library.convert.exists", lang, path=output))
+        raise UsageError(Msg("library.convert.exists", path=output))
     if path.is_dir():
         raise UsageError(Msg("convert.is_directory", path=output))
     try:
@@ -90,21 +97,10 @@ def _verify(text: str, source: str) -> Converted:
         problems = problems + lint_checklist(checklist, doc)
     if checklist is None or has_errors(problems):
         first = next(d for d in sorted(problems) if d.severity == "error")
-        raise AiauditError(Msg("convert.invalid_result", problem=first.format()))
+        raise AiauditError(Msg("convert.invalid_result", problem=first.format("en")))
     untranslated = sum(NEEDS_TRANSLATION in i.tags for i in checklist.items)
     return Converted(text, checklist, tuple(sorted(set(problems))), untranslated)
 
 
 def _dump(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-
-
-def _wrap(text: str, width: int = 98) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    return [*lines, current] if current else lines

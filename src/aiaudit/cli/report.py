@@ -1,0 +1,103 @@
+"""Reports: ``aiaudit report`` (HTML, PDF, Markdown, JSON) and ``aiaudit doctor`` (what PDFs need)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..diagnostics import UsageError
+from ..i18n import Msg, t
+from .base import lang_option, max_bytes_option, outside_option
+
+
+@click.command()
+@click.argument("audit", type=click.Path(path_type=str))
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Output file; its extension picks the format. `-` is stdout."
+)
+@click.option("-f", "--format", "fmt", default=None, help="html, pdf, md or json (overrides the extension).")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]),
+    default=None,
+    help="PDF only: an archival (PDF/A-3) or accessible (PDF/UA-1) variant.",
+)
+@click.option("--archival", is_flag=True, help="PDF only: same as --pdf-variant pdf/a-3b (the audit YAML is embedded).")
+@click.option("--attach-evidence", is_flag=True, help="PDF only: also embed the evidence files the audit names.")
+@click.option("--no-evidence-images", is_flag=True, help="Do not show image evidence as thumbnails.")
+@lang_option
+@max_bytes_option
+@outside_option
+def report(
+    audit, output, fmt, pdf_variant, archival, attach_evidence, no_evidence_images, lang, max_bytes, allow_outside_evidence
+) -> None:
+    """Render the report of AUDIT: HTML, PDF, Markdown or JSON.
+
+    The format follows the output file's extension (.html, .pdf, .md, .json) unless --format
+    says otherwise. `-o -` writes to standard output (a PDF only when it is not a terminal).
+    """
+    from ..audit.evaluation import evaluate
+    from ..audit.load import load_audit
+    from ..files import atomic_write
+    from ..render import BINARY, ReportOptions, format_for, render
+
+    fmt = format_for(output, fmt)
+    if fmt != "pdf":
+        for flag, given in (("--pdf-variant", pdf_variant), ("--archival", archival), ("--attach-evidence", attach_evidence)):
+            if given:
+                raise UsageError(Msg("report.pdf_only", option=flag))
+    if archival:
+        if pdf_variant not in (None, "pdf/a-3b"):
+            raise UsageError(Msg("report.archival_conflict"))
+        pdf_variant = "pdf/a-3b"
+    if output == "-" and fmt in BINARY and sys.stdout.isatty():
+        raise UsageError(Msg("report.pdf_tty"))
+    loaded = load_audit(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
+    options = ReportOptions(
+        allow_outside_evidence=allow_outside_evidence,
+        evidence_images=not no_evidence_images,
+        pdf_variant=pdf_variant,
+        attach_evidence=attach_evidence,
+    )
+    evaluation = evaluate(loaded)
+    if fmt == "pdf":
+        from ..render.pdf import hangul_font_missing
+
+        if hangul_font_missing(evaluation, lang):
+            click.echo(t("report.no_hangul_font", lang), err=True)
+    data = render(fmt, evaluation, lang, options)
+    if output == "-":
+        sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stream (some embedding hosts): text formats still work
+            if fmt in BINARY:
+                raise UsageError(Msg("report.pdf_tty"))
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            binary.write(data)
+            binary.flush()
+    else:
+        atomic_write(output, data)
+        click.echo(t("report.done", lang, path=output), err=True)
+
+
+@click.command()
+@lang_option
+def doctor(lang) -> None:
+    """Check what PDF reports need: a Hangul-capable font and WeasyPrint's system libraries.
+
+    Exit 0 when both are present, 1 when either is missing.
+    """
+    from ..render.doctor import checks
+
+    click.echo(t("doctor.title", lang))
+    results = checks()
+    for check in results:
+        click.echo(t(check.key, lang, **check.values))
+    problems = sum(1 for c in results if c.required and not c.ok)
+    click.echo(t("doctor.problems", lang, n=problems) if problems else t("doctor.all_ok", lang))
+    sys.exit(1 if problems else 0)
+
+
+COMMANDS = (report, doctor)

@@ -1,0 +1,1 @@
+"""Interactive fill-in: the ``fill`` and ``classify`` questionnaires on a terminal."""

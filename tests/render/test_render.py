@@ -1,0 +1,138 @@
+"""Renderer pieces: SVG charts, CSS strings, the page footer, the PDF-mode page, and edge-case audits."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from aiaudit.audit.evaluation import evaluate
+from aiaudit.audit.load import load_audit
+from aiaudit.render import EXTENSIONS, FORMATS, ReportOptions, render
+from aiaudit.render.charts import Bar, band, bar_chart, score_ring, status_bar
+from aiaudit.render.html import css_string, filesize, page_footer, render_text
+from aiaudit.schemas import validator
+from aiaudit.text import percent as pct
+
+
+def test_registry_covers_every_format_and_extension():
+    assert set(FORMATS) == {"html", "pdf", "md", "json"}
+    assert set(EXTENSIONS.values()) == set(FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("percent", "expected"), [(None, "none"), (0, "poor"), (49.9, "poor"), (50, "fair"), (80, "good"), (100, "good")]
+)
+def test_score_bands(percent, expected):
+    assert band(percent) == expected
+
+
+def test_bar_chart_escapes_labels_and_shows_unscored_rows():
+    svg = str(bar_chart([Bar("<script>x</script>", 75.0, "3/4"), Bar("Ethics", None)], "Title & <b>", unscored="n/a"))
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<script" not in svg
+    assert "&lt;script&gt;x&lt;/script&gt;" in svg and "Title &amp; &lt;b&gt;" in svg
+    assert ">n/a</text>" in svg and ">75" in svg and "3/4" in svg
+    assert svg.count('fill="#b7791f"') == 2  # a fair (amber) bar and its value
+    assert "href" not in svg and "url(" not in svg
+
+
+def test_bar_chart_truncates_long_labels():
+    svg = str(bar_chart([Bar("가" * 60, 10.0)], "t"))
+    label = re.search(r'text-anchor="end" fill="#1d2330">([^<]+)</text>', svg).group(1)
+    assert label.endswith("…") and len(label) < 30
+
+
+def test_score_ring_and_status_bar():
+    ring = str(score_ring(68.2, "Overall"))
+    assert ">68.2</text>" in ring and "stroke-dasharray" in ring and "/ 100" in ring
+    empty = str(score_ring(None, "Overall", unscored="—"))
+    assert ">—</text>" in empty and "stroke-dasharray" not in empty and "/ 100" not in empty
+    bar = str(status_bar({"met": 3, "partial": 1, "not_met": 0, "na": 0, "unanswered": 2}, {"met": "Met <ok>"}, "Status"))
+    assert "Met &lt;ok&gt; 3" in bar and bar.count("<rect") == 3 + 5  # three segments, five legend keys
+
+
+@pytest.mark.parametrize(
+    ("value", "css"),
+    [
+        ("Page", '"Page"'),
+        ('a"b', '"a\\22 b"'),
+        ("back\\slash", '"back\\5c slash"'),
+        ("</style><script>", '"\\3c /style\\3e \\3c script\\3e "'),
+        ("line\nbreak", '"line\\a break"'),
+        ("한국어", '"한국어"'),
+    ],
+)
+def test_css_string(value, css):
+    assert str(css_string(value)) == css
+
+
+def test_page_footer_follows_each_languages_word_order():
+    assert str(page_footer("en")) == '"Page " counter(page) " of " counter(pages)'
+    assert str(page_footer("ko")) == '"전체 " counter(pages) "쪽 중 " counter(page) "쪽"'
+
+
+def test_small_formatters():
+    assert pct(None) == "—" and pct(None, "n/a") == "n/a" and pct(100.0) == "100" and pct(68.25) == "68.2"
+    assert filesize(None) == "" and filesize(37) == "37 B" and filesize(2048) == "2.0 KB" and filesize(5 * 2**20) == "5.0 MB"
+
+
+def test_pdf_mode_adds_paged_media(mini):
+    ev = evaluate(load_audit(mini / "audit.yaml"))
+    html = render_text(ev, "ko", ReportOptions(pdf_variant="pdf/a-3b"), mode="pdf")
+    assert "@page" in html and 'counter(pages) "쪽 중 " counter(page)' in html
+    assert "target-counter(attr(href), page)" in html and "string-set: system" in html
+    assert "image-rendering: crisp-edges" in html  # PDF/A forbids interpolated images
+    assert 'class="embedded"' in html and "audit.yaml" in html
+    browser = render_text(ev, "ko")
+    assert "@page {\n  size: A4; margin: 20mm" not in browser and 'class="embedded"' not in browser
+    assert "word-break: keep-all" in browser and "word-break: keep-all" not in html
+
+
+EDGE_CHECKLIST = """kind: checklist
+id: edge
+version: 2.0.0
+title: {en: Edge, ko: 경계}
+description: {en: Edge cases., ko: 경계 사례입니다.}
+sections:
+  - id: ethics
+    principle: ethics
+    title: {en: Ethics, ko: 윤리}
+    items:
+      - id: ETH-01
+        question: {en: Is there an ethics review?, ko: 윤리 검토를 합니까?}
+        guidance: {en: Minutes., ko: 회의록입니다.}
+        severity: critical
+        refs: [ZZ-UNKNOWN-1]
+        remediation: {en: Hold one., ko: 실시하십시오.}
+      - id: ETH-02
+        question: {en: Is it documented?, ko: 문서화합니까?}
+        guidance: {en: A page., ko: 문서입니다.}
+        severity: low
+        refs: []
+        remediation: {en: Write it., ko: 작성하십시오.}
+"""
+
+
+@pytest.mark.parametrize("answers", ["{}", "{ETH-01: {status: met}, ETH-02: {status: met}}"])
+def test_edge_audits_render_in_every_text_format(tmp_path, answers):
+    (tmp_path / "edge.yaml").write_text(EDGE_CHECKLIST, encoding="utf-8")
+    (tmp_path / "audit.yaml").write_text(
+        f"kind: audit\nformat: 1\nchecklists: [{{path: edge.yaml}}]\nsystem: {{name: Edge}}\nanswers: {answers}\n",
+        encoding="utf-8",
+    )
+    ev = evaluate(load_audit(tmp_path / "audit.yaml"))
+    data = json.loads(render("json", ev, "en"))
+    assert list(validator("report").iter_errors(data)) == []
+    assert data["frameworks"] == [] and data["unmapped_refs"] == [{"ref": "ZZ-UNKNOWN-1", "items": ["ETH-01"]}]
+    html = render("html", ev, "en").decode()
+    md = render("md", ev, "ko").decode()
+    assert "not been classified yet" in html and "No evidence is recorded." in html and "Not signed off yet." in html
+    assert 'id="crosswalk"' not in html and "ZZ-UNKNOWN-1" not in md.split("## ")[1]
+    if answers == "{}":
+        # unanswered applicable items count as gaps: score 0, both are findings, critical first
+        assert data["score"]["percent"] == 0.0 and [f["id"] for f in data["findings"]] == ["ETH-01", "ETH-02"]
+        assert "Unanswered" in html and "미응답" in md
+    else:
+        assert data["score"]["percent"] == 100.0 and data["findings"] == [] and data["plan"] == []
+        assert "No findings: every applicable item is met" in html and "발견 사항이 없습니다" in md
