@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from aiaudit import data_dir
+from aiaudit.cli.kinds import kinds
 from aiaudit.library.builtins import builtin_checklist_ids, builtin_checklist_path
 from aiaudit.library.catalog import clause_index, framework_of, frameworks
 from aiaudit.library.checklists import builtin_checklist
 from aiaudit.library.conditions import FIELDS, applies
 from aiaudit.library.lint import lint_source
 from aiaudit.loading import load_file
+from aiaudit.paths import data_dir
 from aiaudit.validation import validate_file
 
 #: Module id -> the item-id prefix of its own items.
@@ -37,7 +38,7 @@ KOREAN_FRAMEWORKS = {
     "kr-unfair-competition": "KR-UCPA",
     "kr-sexual-crimes": "KR-SVA",
 }
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "music-startup" / "audit.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "music-startup" / "audit.yaml"
 
 
 def raw(checklist_id: str) -> dict:
@@ -61,7 +62,7 @@ def test_the_library_ships_exactly_the_eight_modules():
 
 @pytest.mark.parametrize("module_id", sorted(MODULES))
 def test_module_validates_and_lints_without_any_diagnostic(module_id):
-    assert list(validate_file(builtin_checklist_path(module_id)).diagnostics) == []
+    assert list(validate_file(builtin_checklist_path(module_id), kinds()).diagnostics) == []
     result = lint_source(module_id)
     assert [d.format() for d in result.diagnostics] == []
     data = raw(module_id)
@@ -235,7 +236,7 @@ def test_classroom_rubric_credits_discussion_and_reflection():
 
 
 def test_music_example_validates_and_uses_the_modules():
-    result = validate_file(EXAMPLE)
+    result = validate_file(EXAMPLE, kinds())
     assert [d.format() for d in result.diagnostics if d.severity == "error"] == []
     data = load_file(EXAMPLE).data
     assert [c["id"] for c in data["checklists"]] == ["genai-baseline", "creative-media", "kr-startup", "open-models"]
