@@ -130,7 +130,7 @@ class Scope:
     """Where a law binds (``regions``) and which classification in an audit decides its categories."""
 
     regions: tuple[str, ...]
-    scheme: str
+    scheme: str | None = None  # None: a law whose clauses take no categories
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,7 @@ def test_a_valid_waiver_turns_the_failure_into_a_pass_with_a_note(mini, invoke):
     assert result.waived_count == 2
     cli = invoke("gate", mini / "audit.yaml", "--policy", mini / "policy.yaml", "--today", "2026-12-01")
     assert cli.exit_code == 0
-    assert "PASSED: all 3 rules satisfied (2 violations waived)." in cli.stdout
+    assert "PASSED: all 4 rules satisfied (2 violations waived)." in cli.stdout
 
 
 def test_an_expired_waiver_fails_with_a_clear_message(mini, invoke):
@@ -293,14 +293,14 @@ def test_exit_0_when_the_policy_holds(mini, invoke):
     policy = policy_file(mini, "min_score: {overall: 60}\nmust_meet: {items: [TR-01]}\n")
     result = invoke("gate", mini / "audit.yaml", "--policy", policy)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "PASSED: all 2 rules satisfied."
+    assert result.stdout.splitlines()[-1] == "PASSED: all 3 rules satisfied."
 
 
 def test_exit_1_when_the_policy_is_violated(mini, invoke):
     result = invoke("gate", mini / "audit.yaml", "--policy", "preset:genai-baseline", "--today", "2026-12-01")
     assert result.exit_code == 1
     assert "FAIL    min-score/overall" in result.stdout
-    assert result.stdout.splitlines()[-1] == "FAILED: 1 of 5 rules violated."
+    assert result.stdout.splitlines()[-1] == "FAILED: 1 of 6 rules violated."
 
 
 def test_soft_fail_exits_0_but_says_so(mini, invoke):
@@ -365,14 +365,14 @@ def test_several_audits_as_pre_commit_passes_them(mini, invoke):
     result = invoke("gate", mini / "audit.yaml", other, "--policy", policy)
     assert result.exit_code == 1  # the first fails (68.2%), the second passes
     assert result.stdout.count("aiaudit gate:") == 2
-    assert "FAILED: 1 of 1 rule violated." in result.stdout and "PASSED: all 1 rule satisfied." in result.stdout
+    assert "FAILED: 1 of 2 rules violated." in result.stdout and "PASSED: all 2 rules satisfied." in result.stdout
 
 
 def test_korean_output(mini, invoke):
     result = invoke("gate", mini / "audit.yaml", "--policy", "preset:genai-baseline", "--lang", "ko", "--today", "2026-12-01")
     assert result.exit_code == 1
     assert "전체 점수 68.2%가 최소 기준 70%에 미달합니다" in result.stdout
-    assert "실패: 규칙 5개 중 1개를 위반했습니다." in result.stdout
+    assert "실패: 규칙 6개 중 1개를 위반했습니다." in result.stdout
 
 
 def test_every_gate_message_has_english_and_korean():

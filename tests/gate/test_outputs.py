@@ -99,7 +99,7 @@ def test_files_only_print_the_verdict_on_stderr(mini, invoke, monkeypatch):
     result = invoke("gate", "audit.yaml", "--policy", "preset:classroom-minimum", "-f", "sarif:o.sarif")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "PASSED: all 3 rules satisfied." in result.stderr
+    assert "PASSED: all 4 rules satisfied." in result.stderr
 
 
 # --- JUnit --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from aiaudit.schemas import schema_text, validator
 CLASSIFICATION = """  classification:
     eu_ai_act:
       category: limited
+      in_scope: true
       transparency: [art50-1]
       reasoning:
         - "Chatbot talks to consumers: Art. 50(1) disclosure applies."
@@ -32,6 +33,7 @@ def audit(mini):
     """The mini audit with a risk classification added."""
     path = mini / "audit.yaml"
     text = path.read_text(encoding="utf-8").replace("  risk_tier: limited\n", "  risk_tier: limited\n" + CLASSIFICATION)
+    text = text.replace("regions: [KR]", "regions: [KR, EU]")  # offered in Korea and the EU: both laws reach it
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -186,8 +188,13 @@ def test_json_report_content(audit):
     clauses = {c["id"]: c for c in eu["clauses"]}
     assert clauses["EUAIA-ART50-1"]["status"] == "met"
     assert clauses["EUAIA-ART50-1"]["items"] == [{"id": "TR-01", "status": "met", "applicable": True}]
-    assert clauses["EUAIA-ART50-2"]["status"] == "out_of_scope"  # TR-02 only applies to image generators
-    assert eu["clauses_total"] == len(eu["clauses"]) + len(eu["uncovered"])
+    # the classification records only Art. 50(1), so Art. 50(2) does not bind this system (and TR-02 does not apply)
+    assert eu["scope"] == "in_scope" and "EUAIA-ART50-2" not in clauses and "EUAIA-ART50-2" not in eu["uncovered"]
+    assert eu["clauses_applicable"] == len(eu["clauses"]) + len(eu["uncovered"])
+    # a limited-risk chatbot: the high-risk duties do not bind it, and the report says why
+    not_applicable = {c["id"]: c["reason"] for c in eu["not_applicable"]}
+    assert "EUAIA-ART9" in not_applicable and "high-risk" in not_applicable["EUAIA-ART9"]
+    assert "generates" in not_applicable["EUAIA-ART50-2"]
     nist = next(f for f in data["frameworks"] if f["id"] == "nist-ai-rmf")
     assert {c["id"]: c["status"] for c in nist["clauses"]} == {"NIST-GOVERN-2": "not_met", "NIST-GAI-09": "partial"}
     # evidence index: the recorded hash is checked against the file now

@@ -22,6 +22,7 @@ Every "no" carries the reason, for the report's list of clauses that do not appl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,8 +144,9 @@ def eu_categories(eu: dict[str, Any]) -> frozenset[str]:
         if annex_iii:
             out.add("high-risk-annex-iii")
     for clause in eu.get("transparency") or ():
-        if clause in _ART50:
-            out |= {_ART50[clause], "transparency"}
+        paragraph = re.search(r"50-([1-4])$", str(clause))
+        if paragraph:
+            out |= {_ART50[f"EUAIA-ART50-{paragraph.group(1)}"], "transparency"}
     if eu.get("gpai"):
         if eu.get("systemic_risk"):
             out |= {"gpai", "gpai-systemic"}
@@ -195,7 +197,7 @@ def framework_standing(fw: Framework, f: SystemFacts) -> Standing:
     if fw.scope is None:
         return Standing(VOLUNTARY, Msg("applicability.voluntary"))
     scheme = fw.scope.scheme
-    if scheme in f.in_scope:
+    if scheme is not None and scheme in f.in_scope:
         if f.in_scope[scheme]:
             return Standing(IN_SCOPE, Msg("applicability.in_scope_classified"))
         return Standing(NOT_IN_SCOPE, Msg("applicability.out_of_scope_classified"))
@@ -232,9 +234,10 @@ def clause_applicability(clause: Clause, fw: Framework, f: SystemFacts, standing
     if rule is not None and rule.modalities and not (set(rule.modalities) & f.modalities):
         return ClauseApplicability(False, reason=Msg("applicability.modality", modalities=", ".join(rule.modalities)))
     wanted = rule.categories if rule is not None and rule.categories is not None else (group.categories if group else None)
-    has = f.categories.get(fw.scope.scheme, frozenset()) if fw.scope else frozenset()
+    scheme = fw.scope.scheme if fw.scope else None
+    has = f.categories.get(scheme, frozenset()) if scheme else frozenset()
     if wanted and not (set(wanted) & has):
-        if fw.scope is not None and not f.determined.get(fw.scope.scheme, True):
+        if scheme is not None and not f.determined.get(scheme, True):
             return ClauseApplicability(
                 False, determined=False, reason=Msg("applicability.undetermined", categories=", ".join(wanted))
             )

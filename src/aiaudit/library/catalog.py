@@ -82,7 +82,7 @@ def _framework(data: dict) -> Framework:
         clauses=clauses,
         edition=data.get("edition", ""),
         dates=tuple(data.get("dates", ())),
-        scope=Scope(tuple(scope.get("regions", ())), scope["scheme"]) if scope else None,
+        scope=Scope(tuple(scope.get("regions", ())), scope.get("scheme")) if scope else None,
         obligations=tuple(_obligation(o) for o in data.get("obligations", ())),
     )
 

@@ -109,13 +109,17 @@ def bar_chart(rows: Sequence[Bar], title: str, unscored: str = "—", width: int
     return _svg(width, height, title, body)
 
 
-def score_ring(percent: float | None, title: str, unscored: str = "—", size: int = 132) -> Markup:
-    """The overall score as a ring filled to its percentage, the number in the middle."""
+#: The colour band of each readiness verdict: a headline is never green unless the verdict is ready.
+VERDICT_BAND = {"ready": "good", "ready_with_conditions": "fair", "not_ready": "poor", "draft": "none"}
+
+
+def score_ring(percent: float | None, title: str, unscored: str = "—", size: int = 132, tone: str | None = None) -> Markup:
+    """The overall score as a ring filled to its percentage, the number in the middle; ``tone`` (a band) overrides its colour."""
     r = size / 2 - 10
     c = size / 2
     circumference = 2 * 3.141592653589793 * r
     filled = circumference * (percent or 0) / 100
-    color = COLORS[band(percent)]
+    color = COLORS[tone or band(percent)]
     body = [f'<circle cx="{c}" cy="{c}" r="{r:.1f}" fill="none" stroke="{COLORS["track"]}" stroke-width="14"/>']
     if filled > 0:
         body.append(

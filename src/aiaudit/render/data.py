@@ -15,14 +15,14 @@ from typing import Any
 from .. import __version__
 from ..audit import evidence as _evidence
 from ..audit.evaluation import Evaluation, ItemResult, Score, score
-from ..i18n import t
+from ..i18n import localize, t
 from ..library.builtins import BUILTIN_PREFIX
-from ..library.catalog import clause_index, framework_of, frameworks
+from ..library.catalog import clause_index, framework_of
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
 from ..text import percent
 from .options import ReportOptions
 
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 #: How many findings the executive summary lists.
 TOP_FINDINGS = 5
 #: Evidence checks, in the order the report explains them.
@@ -78,6 +78,7 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
             ],
         },
         "system": _jsonable(audit.system),
+        "verdict": _verdict(evaluation, options, lang),
         "score": _score(overall, len(findings)),
         "summary": _summary(evaluation, overall, findings, lang),
         "sections": [
@@ -243,34 +244,31 @@ def _clause_status(results: Iterable[ItemResult]) -> str:
 
 
 def _frameworks(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
-    """The crosswalk: for every framework the audit's items refer to, each clause → items → status."""
-    catalog = frameworks()
-    by_ref: dict[str, list[ItemResult]] = {}
-    for r in evaluation.results:
-        for ref in r.item.refs:
-            by_ref.setdefault(ref, []).append(r)
+    """The crosswalk: for every framework the audit's items cite, whether it reaches the system, and for each
+    clause that binds the system the items that serve it; the clauses that do not bind it, with the reason."""
     findings = evaluation.findings
     out = []
-    for fw_id, sc in evaluation.by_framework().items():
-        fw = catalog[fw_id]
+    for fw_id, st in evaluation.standings().items():
+        fw = st.framework
         clauses, uncovered = [], []
-        for clause in fw.clauses:
-            results = by_ref.get(clause.id, [])
-            if not results:
+        for row in st.applicable:
+            clause = row.clause
+            if not row.items:
                 uncovered.append(clause.id)
                 continue
-            applicable = [r for r in results if r.applicable]
             clauses.append(
                 {
                     "id": clause.id,
                     "title": clause.title.get(lang),
                     "cite": clause.cite,
                     "verified": clause.verified,
-                    "status": _clause_status(results),
-                    "percent": score(applicable).percent,
-                    "items": [{"id": r.item.id, "status": r.status, "applicable": r.applicable} for r in results],
+                    "status": _clause_status(row.items),
+                    "percent": score(row.items).percent,
+                    "applies_from": row.applicability.applies_from,
+                    "items": [{"id": r.item.id, "status": r.status, "applicable": r.applicable} for r in row.items],
                 }
             )
+        relevant = {r.item.id for row in st.applicable for r in row.items}
         out.append(
             {
                 "id": fw.id,
@@ -278,13 +276,50 @@ def _frameworks(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
                 "short": fw.short.get(lang),
                 "edition": fw.edition,
                 "source": fw.source,
-                "score": _score(sc, sum(1 for r in findings if any(_framework_id(ref) == fw.id for ref in r.item.refs))),
+                "scope": st.scope.status,
+                "scope_reason": localize(st.scope.reason, lang),
+                "score": _score(st.score, sum(1 for r in findings if r.item.id in relevant)) if st.score is not None else None,
                 "clauses_total": len(fw.clauses),
+                "clauses_applicable": len(st.applicable),
                 "clauses": clauses,
                 "uncovered": uncovered,
+                "not_applicable": [_not_applicable(row, lang) for row in st.not_applicable if not row.clause.informational],
+                "informational": sum(1 for row in st.rows if row.clause.informational),
+                "undetermined": [_not_applicable(row, lang) for row in st.undetermined],
             }
         )
     return out
+
+
+def _not_applicable(row, lang: str) -> dict[str, Any]:
+    clause = row.clause
+    reason = localize(row.applicability.reason, lang) if row.applicability.reason is not None else ""
+    return {"id": clause.id, "title": clause.title.get(lang), "cite": clause.cite, "reason": reason}
+
+
+def _verdict(evaluation: Evaluation, options: ReportOptions, lang: str) -> dict[str, Any]:
+    """The readiness verdict under the report's policy, computed by the gate's engine."""
+    from ..policy.verdict import audit_verdict
+
+    verdict, result = audit_verdict(
+        evaluation,
+        evaluation.audit.doc,
+        options.policy,
+        today=options.when().date(),
+        allow_outside=options.allow_outside_evidence,
+    )
+    unanswered = sum(1 for r in evaluation.applicable if r.status == "unanswered")
+    return {
+        "status": verdict.status,
+        "headline": verdict.headline.text(lang),
+        "policy": verdict.policy,
+        "passed": verdict.passed,
+        "reasons": [m.text(lang) for m in verdict.reasons],
+        "more": verdict.more,
+        "draft": unanswered > 0,
+        "unanswered": unanswered,
+        "rules": [{"id": r.id, "outcome": r.outcome, "message": localize(r.message, lang)} for r in result.rules],
+    }
 
 
 def _framework_id(ref: str) -> str | None:

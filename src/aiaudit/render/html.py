@@ -136,7 +136,10 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "generated": d["generated"].replace("T", " ").replace("Z", " UTC"),
         "page_footer": page_footer(lang),
         "attachment_name": Path(d["audit"]["file"]).name,
-        "ring": charts.score_ring(d["score"]["percent"], m["report.overall"], unscored),
+        "ring": charts.score_ring(
+            d["score"]["percent"], m["report.overall"], unscored, tone=charts.VERDICT_BAND[d["verdict"]["status"]]
+        ),
+        "tone": charts.VERDICT_BAND[d["verdict"]["status"]],
         "status_bar": charts.status_bar(d["score"]["counts"], status_labels, m["report.by_status"]),
         "section_chart": charts.bar_chart(
             [charts.Bar(s["title"], s["score"]["percent"], frac(s["score"])) for s in d["sections"]],
@@ -149,11 +152,11 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
             unscored,
         ),
         "framework_chart": charts.bar_chart(
-            [charts.Bar(f["short"], f["score"]["percent"], frac(f["score"])) for f in d["frameworks"]],
+            [charts.Bar(f["short"], f["score"]["percent"], frac(f["score"])) for f in d["frameworks"] if f["score"]],
             m["report.by_framework_chart"],
             unscored,
         )
-        if d["frameworks"]
+        if any(f["score"] for f in d["frameworks"])
         else Markup(""),
     }
 

@@ -49,8 +49,17 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
         return m[f"severity.{s}"]
 
     score = d["score"]
-    out = [
-        f"# {escape(d['title'])}: {escape(d['system']['name'])}",
+    verdict = d["verdict"]
+    out = [f"# {escape(d['title'])}: {escape(d['system']['name'])}", ""]
+    if verdict["draft"]:
+        out += [f"> **{escape(t('verdict.draft_banner', lang, n=verdict['unanswered']))}**", ""]
+    out += [
+        f"**{escape(m['verdict.label'])}: {escape(verdict['headline'])}** · {escape(t('verdict.under_policy', lang, policy=verdict['policy']))}",
+        "",
+        *(f"{n}. {escape(r)}" for n, r in enumerate(verdict["reasons"], 1)),
+        *([f"- {escape(t('verdict.more', lang, n=verdict['more']))}"] if verdict["more"] else []),
+        "",
+        escape(m["verdict.not_certification"]),
         "",
         f"**{m['report.overall']}: {percent(score['percent'], unscored)}{'/100' if score['percent'] is not None else ''}**"
         f" · {m['report.applicable']} {score['applicable']} · {m['report.answered']} {score['answered']}"
@@ -78,7 +87,15 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
         out += _table(
             [m["report.framework"], m["report.score"], m["report.clause"]],
             [
-                [escape(f["short"]), percent(f["score"]["percent"], unscored), f"{len(f['clauses'])}/{f['clauses_total']}"]
+                [
+                    escape(f["short"]),
+                    percent(f["score"]["percent"], unscored)
+                    if f["score"]
+                    else escape(m["report.not_in_scope"])
+                    if f["scope"] == "not_in_scope"
+                    else unscored,
+                    f"{len(f['clauses'])}/{f['clauses_applicable']}",
+                ]
                 for f in d["frameworks"]
             ],
             "lrr",
@@ -107,12 +124,16 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     if d["frameworks"]:
         out += [f"## {m['report.crosswalk']}", ""]
         for fw in d["frameworks"]:
+            if fw["scope"] == "not_in_scope":
+                out += [f"- **{escape(fw['title'])}**: {escape(m['report.not_in_scope'])} ({escape(fw['scope_reason'])})", ""]
+                continue
             summary = t(
                 "report.crosswalk_covered",
                 lang,
                 covered=len(fw["clauses"]),
+                applicable=fw["clauses_applicable"],
                 total=fw["clauses_total"],
-                percent=percent(fw["score"]["percent"], unscored),
+                percent=percent(fw["score"]["percent"] if fw["score"] else None, unscored),
             )
             out += [f"<details><summary>{html_text(fw['title'])}: {html_text(summary)}</summary>", ""]
             out += _table(

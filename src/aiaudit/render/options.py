@@ -25,6 +25,8 @@ class ReportOptions:
     pdf_variant: str | None = None
     #: PDF only: also embed the evidence files the audit names (the audit YAML is always embedded).
     attach_evidence: bool = False
+    #: The policy that judges readiness (a file or preset:NAME); None: the checklist's, else preset:genai-baseline.
+    policy: str | None = None
 
     def when(self) -> _dt.datetime:
         """The generation time, in UTC."""
