@@ -192,10 +192,10 @@ def _complete(ctx: _Context) -> Iterator[RuleResult]:
     title = ctx.t("rule.complete")
     applicable = ctx.evaluation.applicable
     open_items = [r for r in applicable if r.status == "unanswered"]
-    violations = [
-        Violation(r.item.id, ctx.t("complete.item", item=r.item.id, severity=ctx.severity(r.item.severity)), ctx.item_where(r.item.id), FAIL, r.item)
-        for r in open_items
-    ]
+    violations = []
+    for r in open_items:
+        message = ctx.t("complete.item", item=r.item.id, severity=ctx.severity(r.item.severity))
+        violations.append(Violation(r.item.id, message, ctx.item_where(r.item.id), FAIL, r.item))
     if violations:
         message = ctx.t("complete.fail", open=len(violations), count=len(applicable))
     else:

@@ -248,7 +248,7 @@ def _frameworks(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
     clause that binds the system the items that serve it; the clauses that do not bind it, with the reason."""
     findings = evaluation.findings
     out = []
-    for fw_id, st in evaluation.standings().items():
+    for st in evaluation.standings().values():
         fw = st.framework
         clauses, uncovered = [], []
         for row in st.applicable:

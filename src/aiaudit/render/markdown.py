@@ -54,7 +54,8 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     if verdict["draft"]:
         out += [f"> **{escape(t('verdict.draft_banner', lang, n=verdict['unanswered']))}**", ""]
     out += [
-        f"**{escape(m['verdict.label'])}: {escape(verdict['headline'])}** · {escape(t('verdict.under_policy', lang, policy=verdict['policy']))}",
+        f"**{escape(m['verdict.label'])}: {escape(verdict['headline'])}**"
+        f" · {escape(t('verdict.under_policy', lang, policy=verdict['policy']))}",
         "",
         *(f"{n}. {escape(r)}" for n, r in enumerate(verdict["reasons"], 1)),
         *([f"- {escape(t('verdict.more', lang, n=verdict['more']))}"] if verdict["more"] else []),
