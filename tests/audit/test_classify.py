@@ -75,8 +75,29 @@ SYSTEMS = {
         },
     ),
     "frontier-model-over-1e26-flops": (
-        {"eu_market": True, "kr_market": True, "gpai_model": True, "training_flops": "2x10^26", "generates": ["text", "image"]},
+        {
+            "eu_market": True,
+            "kr_market": True,
+            "gpai_model": True,
+            "training_flops": "2x10^26",
+            "kr_state_of_art": True,
+            "kr_broad_impact": True,
+            "generates": ["text", "image"],
+        },
         {"systemic": True, "kr": ("generative", "high-performance"), "kr_duties": {"KR-AIBA-ART32"}},
+    ),
+    # Korea's Art. 32 safety tier needs all three decree criteria; each one missing keeps the system out of it
+    "kr-art32-compute-below-threshold": (
+        {"kr_market": True, "training_flops": "9e25", "kr_state_of_art": True, "kr_broad_impact": True, "generates": ["text"]},
+        {"kr": ("generative",), "not_kr_duties": {"KR-AIBA-ART32"}},
+    ),
+    "kr-art32-not-state-of-the-art": (
+        {"kr_market": True, "training_flops": "2e26", "kr_state_of_art": False, "kr_broad_impact": True, "generates": ["text"]},
+        {"kr": ("generative",), "not_kr_duties": {"KR-AIBA-ART32"}},
+    ),
+    "kr-art32-no-broad-impact": (
+        {"kr_market": True, "training_flops": "2e26", "kr_state_of_art": True, "kr_broad_impact": False, "generates": ["text"]},
+        {"kr": ("generative",), "not_kr_duties": {"KR-AIBA-ART32"}},
     ),
     "open-gpai-model-below-threshold": (
         {"eu_market": True, "gpai_model": True, "training_flops": 5e23, "open_source": True},
@@ -135,6 +156,7 @@ def test_realistic_systems(name):
     assert want.get("duties", set()) <= set(result.eu_duties)
     assert not (want.get("not_duties", set()) & set(result.eu_duties))
     assert want.get("kr_duties", set()) <= set(result.kr_duties)
+    assert not (want.get("not_kr_duties", set()) & set(result.kr_duties))
     # reasoning: every line is a sentence, and the last EU line names the category
     assert result.eu_reasoning[-1].startswith(("EU AI Act category", "No prohibited practice"))
     assert all(line.strip() for line in result.eu_reasoning + result.kr_reasoning)
@@ -312,7 +334,10 @@ def test_reclassify_replaces_the_old_result(project, invoke):
     answers = project.parent / "answers.yaml"
     answers.write_text("annex_iii: [4]\nprofiling: true\n", encoding="utf-8")
     assert invoke("classify", project, "--answers", answers).exit_code == 0
-    answers.write_text("annex_iii: []\ngenerates: []\ninteracts: no\ngpai_model: yes\ntraining_flops: 2e26\n", encoding="utf-8")
+    answers.write_text(
+        "annex_iii: []\ngenerates: []\ninteracts: no\ngpai_model: yes\ntraining_flops: 2e26\nkr_state_of_art: yes\nkr_broad_impact: yes\n",
+        encoding="utf-8",
+    )
     result = invoke("classify", project, "--answers", answers)
     assert result.exit_code == 0, result.output
     audit = load_audit(project)
@@ -366,7 +391,7 @@ def test_interactive_classification_with_back_and_defaults(project, invoke):
     out = result.output
     assert "Is the system offered to users in Korea" in out
     assert "8) Justice and democracy" in out
-    assert "maybe is not one of the options: text, image, audio, video" in out
+    assert "maybe is not one of the options: text, image, audio, video, music, voice" in out
     assert "perhaps: answer y or n" in out
     assert "EU AI Act: high-risk (applies)" in out
     audit = load_audit(project)

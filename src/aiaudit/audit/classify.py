@@ -37,18 +37,15 @@ from typing import Any
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
+from .applicability import EU_MEMBERS, GLOBAL, clause_applicability, eu_categories, facts, framework_standing
 
 #: EU member states (ISO 3166 codes; Greece also as EL), for the default of ``eu_market``.
-EU_MEMBERS = frozenset(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU"]
-    + ["IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]
-)
 EU_SYSTEMIC_FLOPS = 1e25
 KR_SAFETY_FLOPS = 1e26
 
 PROHIBITED = ("a", "b", "c", "d", "e", "f", "g", "h", "ba", "bb")
 ANNEX_III = ("1", "2", "3", "4", "5", "6", "7", "8")
-CONTENT = ("text", "image", "audio", "video")
+CONTENT = ("text", "image", "audio", "video", "music", "voice")
 #: Korea AI Basic Act Art. 2(4) high-impact areas (a)–(k), in the Act's order (catalog ids KR-AIBA-HIAI-a … -k).
 KR_AREAS = (
     "energy",
@@ -99,10 +96,31 @@ QUESTIONS: tuple[Question, ...] = (
     Question("training_flops", "number", refs=("EUAIA-ART51", "KR-AIBA-DEF-HPAI")),
     Question("systemic_designated", "yesno", refs=("EUAIA-ART51",), when=lambda a: bool(a.get("gpai_model"))),
     Question("open_source", "yesno", refs=("EUAIA-ART53-2",), when=lambda a: bool(a.get("gpai_model"))),
+    Question(
+        "kr_state_of_art",
+        "yesno",
+        refs=("KR-AIBA-DEF-HPAI", "KR-AIBA-ART32"),
+        when=lambda a: _at_least(a.get("training_flops"), KR_SAFETY_FLOPS),
+    ),
+    Question(
+        "kr_broad_impact",
+        "yesno",
+        refs=("KR-AIBA-DEF-HPAI", "KR-AIBA-ART32"),
+        when=lambda a: _at_least(a.get("training_flops"), KR_SAFETY_FLOPS),
+    ),
     Question("kr_areas", "multi", KR_AREAS, refs=("KR-AIBA-DEF-HIAI",) + tuple(KR_AREA_CLAUSE.values())),
     Question("kr_significant", "yesno", refs=("KR-AIBA-DEF-HIAI", "KR-AIBA-ART33"), when=lambda a: bool(a.get("kr_areas"))),
 )
 QUESTION_BY_ID = {q.id: q for q in QUESTIONS}
+
+
+def _at_least(value: Any, threshold: float) -> bool:
+    """Whether a training-compute answer (as given or normalised) reaches ``threshold``; False when unreadable."""
+    try:
+        flops = parse_flops(value)
+    except AnswerValueError:
+        return False
+    return flops is not None and flops >= threshold
 
 
 class AnswerValueError(ValueError):
@@ -259,35 +277,59 @@ class Result:
     kr_areas: tuple[str, ...]
     kr_duties: tuple[str, ...]
     kr_reasoning: tuple[str, ...]
+    annex_i: bool = False
+    open_source: bool = False
 
     @property
     def risk_tier(self) -> str:
         return self.eu_category
 
-    def to_classification(self, answers: dict[str, Any], date: str) -> dict[str, Any]:
-        """The ``system.classification`` mapping (see the audit schema)."""
+    def to_classification(self, answers: dict[str, Any], date: str, system: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The ``system.classification`` mapping (see the audit schema).
+
+        ``categories`` records what triggers the catalog's clauses; ``duties`` lists the clauses
+        that bind the system, derived from the catalog for its role (``system``), not kept by hand.
+        """
         eu: dict[str, Any] = {"category": self.eu_category, "in_scope": self.eu_in_scope}
         if self.prohibited:
             eu["prohibited"] = list(self.prohibited)
+        eu["annex_i"] = self.annex_i
         eu["annex_iii"] = list(self.annex_iii)
         eu["transparency"] = list(self.transparency)
         eu["gpai"] = self.gpai
         eu["systemic_risk"] = self.systemic_risk
-        eu["duties"] = list(self.eu_duties)
-        eu["reasoning"] = list(self.eu_reasoning)
+        eu["open_source"] = self.open_source
+        eu["categories"] = sorted(eu_categories(eu))
         kr: dict[str, Any] = {
             "categories": list(self.kr_categories),
             "in_scope": self.kr_in_scope,
             "areas": list(self.kr_areas),
-            "duties": list(self.kr_duties),
-            "reasoning": list(self.kr_reasoning),
+            "duties": list(self.kr_duties),  # replaced below by the catalog's answer; kept for deepfake detection
         }
         stored = {}
         for q in QUESTIONS:
             if q.id in answers:
                 value = answers[q.id]
                 stored[q.id] = _flops_text(value) if q.kind == "number" else value
-        return {"eu_ai_act": eu, "kr_ai_basic_act": kr, "answers": stored, "date": date}
+        block = {"eu_ai_act": eu, "kr_ai_basic_act": kr, "answers": stored, "date": date}
+        profile = dict(system or {}, classification=block)
+        eu["duties"] = duties(profile, "eu-ai-act")
+        kr["duties"] = duties(profile, "kr-ai-basic-act")
+        eu["reasoning"] = list(self.eu_reasoning)
+        kr["reasoning"] = list(self.kr_reasoning)
+        return block
+
+
+def duties(system: dict[str, Any], framework_id: str) -> list[str]:
+    """The clauses of a law that bind a system as classified (none when the law does not reach it)."""
+    from ..library.catalog import frameworks
+
+    fw = frameworks()[framework_id]
+    known = facts(system)
+    scope = framework_standing(fw, known)
+    if not scope.reaches:
+        return []
+    return [c.id for c in fw.clauses if clause_applicability(c, fw, known, scope).applies]
 
 
 def _short(label: str) -> str:
@@ -431,9 +473,17 @@ def classify(answers: dict[str, Any], lang: str = "en") -> Result:
             kr_why.append(r("kr_deepfakes"))
             kr_duties.append("KR-AIBA-ART31-3")
     if flops is not None and flops >= KR_SAFETY_FLOPS:
-        categories.append("high-performance")
-        kr_why.append(r("kr_high_performance", flops=_flops_text(flops)))
-        kr_duties += ["KR-AIBA-DEF-HPAI", "KR-AIBA-ART32"]
+        # the Art. 32 safety tier needs all three decree criteria: compute, state of the art, broad serious impact
+        missing = [c for c in ("kr_state_of_art", "kr_broad_impact") if not a.get(c)]
+        if missing:
+            kr_why.append(
+                r("kr_tier_not_met", flops=_flops_text(flops), missing=", ".join(t(f"classify.c.{c}", lang) for c in missing))
+            )
+        else:
+            categories.append("high-performance")
+            kr_why.append(r("kr_high_performance", flops=_flops_text(flops)))
+            kr_duties += ["KR-AIBA-DEF-HPAI", "KR-AIBA-ART32"]
+
     if not categories:
         categories.append("none")
         kr_why.append(r("kr_none"))
@@ -453,4 +503,28 @@ def classify(answers: dict[str, Any], lang: str = "en") -> Result:
         kr_areas=kr_areas,
         kr_duties=tuple(dict.fromkeys(kr_duties)),
         kr_reasoning=tuple(kr_why),
+        annex_i=bool(a.get("annex_i_product")),
+        open_source=bool(a.get("open_source")) and gpai,
     )
+
+
+def regions_after(system: dict[str, Any], result: Result) -> list[str] | None:
+    """``system.regions`` made to agree with the classification (EU and KR added or removed); None when unchanged.
+
+    The classification is what applicability trusts; the regions are the profile's view of the same
+    fact, so ``classify`` keeps them in step rather than leaving items unasked.
+    """
+    regions = list(system.get("regions") or [])
+    if GLOBAL in regions:
+        return None
+    out = list(regions)
+    has_eu = any(r == "EU" or r in EU_MEMBERS for r in out)
+    if result.eu_in_scope and not has_eu:
+        out.append("EU")
+    elif not result.eu_in_scope and has_eu:
+        out = [r for r in out if r != "EU" and r not in EU_MEMBERS]
+    if result.kr_in_scope and "KR" not in out:
+        out.append("KR")
+    elif not result.kr_in_scope and "KR" in out:
+        out.remove("KR")
+    return out if out != regions else None

@@ -97,7 +97,7 @@ def run_classify(
     allow_outside: bool = False,
 ) -> int:
     """``aiaudit classify``: ask (or read) the answers, classify, and write the result into the audit."""
-    from ..audit.classify import classify, complete, read_answers_file
+    from ..audit.classify import classify, complete, read_answers_file, regions_after
     from ..audit.roundtrip import Change
 
     given = read_answers_file(answers_file, max_bytes) if answers_file else None
@@ -119,8 +119,12 @@ def run_classify(
                 click.echo(t("classify.interrupted", lang), err=True)
                 return EXIT_INTERRUPTED
         result = classify(answers, lang)
-        block = result.to_classification(answers, editor.date)
-        editor.save_changes([Change(("system", "classification"), block), Change(("system", "risk_tier"), result.risk_tier)])
+        block = result.to_classification(answers, editor.date, system)
+        changes = [Change(("system", "classification"), block), Change(("system", "risk_tier"), result.risk_tier)]
+        regions = regions_after(system, result)
+        if regions is not None:
+            changes.append(Change(("system", "regions"), regions))
+        editor.save_changes(changes)
         after = progress(editor.audit).applicable
     if assumed:
         click.echo(t("classify.assumed", lang, questions=", ".join(assumed)), err=True)
@@ -134,5 +138,7 @@ def run_classify(
     click.echo(t("classify.kr_result", lang, categories=categories, scope=scope))
     for line in result.kr_reasoning:
         click.echo(f"  - {line}")
+    if regions is not None:
+        click.echo(t("classify.regions_updated", lang, regions=", ".join(regions) or "-"))
     click.echo(t("classify.saved", lang, path=str(path), tier=result.risk_tier, after=after, before=before))
     return 0
