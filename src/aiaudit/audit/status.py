@@ -13,7 +13,7 @@ from typing import Any
 from ..i18n import t
 from ..model import Audit, Text
 from ..text import pad, width
-from .evaluation import ItemResult, evaluate
+from .evaluation import Evaluation, ItemResult, evaluate
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Progress:
     audit: Audit
     results: tuple[ItemResult, ...]
     sections: tuple[SectionProgress, ...]
+    evaluation: Evaluation
 
     @property
     def applicable(self) -> int:
@@ -91,6 +92,9 @@ class Progress:
                 {"id": s.id, "title": s.title.get(lang), "answered": s.answered, "applicable": s.applicable}
                 for s in self.sections
             ],
+            "laws": [
+                {"framework": name.get(lang), "scope": status, "undetermined": n} for name, status, n in laws(self.evaluation)
+            ],
             "unanswered_critical": [item(r) for r in self.unanswered_critical],
             "next": item(self.next) if self.next is not None else None,
         }
@@ -98,7 +102,8 @@ class Progress:
 
 def progress(audit: Audit) -> Progress:
     """The progress of an audit, from the same evaluation reports and gates use."""
-    results = evaluate(audit).results
+    evaluation = evaluate(audit)
+    results = evaluation.results
     sections = []
     for section in audit.sections:
         mine = [r for r in results if r.section.id == section.id and r.applicable]
@@ -106,7 +111,7 @@ def progress(audit: Audit) -> Progress:
             continue
         answered = sum(r.status != "unanswered" for r in mine)
         sections.append(SectionProgress(section.id, section.title, answered, len(mine)))
-    return Progress(audit, results, tuple(sections))
+    return Progress(audit, results, tuple(sections), evaluation)
 
 
 def _bar(done: int, total: int, width: int = 20) -> str:
@@ -114,9 +119,22 @@ def _bar(done: int, total: int, width: int = 20) -> str:
     return "#" * filled + "-" * (width - filled)
 
 
-def format_text(p: Progress, lang: str) -> str:
-    """The text form of ``aiaudit status``."""
+def laws(evaluation: Evaluation) -> list[tuple[Text, str, int]]:
+    """Each binding law the audit's items cite: its short name, whether it reaches the system, and how many
+    of its clauses wait for a classification."""
+    return [
+        (st.framework.short, st.scope.status, len(st.undetermined))
+        for st in evaluation.standings().values()
+        if st.framework.scope is not None
+    ]
+
+
+def format_text(p: Progress, lang: str, verdict=None) -> str:
+    """The text form of ``aiaudit status``; ``verdict`` (from the policy engine) is shown first when given."""
     lines = [t("progress.header", lang, path=p.audit.name, name=p.audit.system_name)]
+    if verdict is not None:
+        lines.append(t("progress.verdict", lang, verdict=verdict.headline, policy=verdict.policy))
+        lines += [f"  - {m.text(lang)}" for m in verdict.reasons[:5]]
     lines.append(
         t("progress.overall", lang, answered=p.answered, applicable=p.applicable, percent=f"{p.percent:g}", na=p.not_applicable)
     )
@@ -129,6 +147,13 @@ def format_text(p: Progress, lang: str) -> str:
         lines.append(t("progress.classified", lang, eu=eu, kr=kr))
     else:
         lines.append(t("progress.unclassified", lang, path=p.audit.name))
+    reach = [
+        t(f"progress.law.{status}", lang, law=name.get(lang), n=waiting)
+        + (" " + t("progress.law.waiting", lang, n=waiting) if waiting else "")
+        for name, status, waiting in laws(p.evaluation)
+    ]
+    if reach:
+        lines.append(t("progress.laws", lang, laws="; ".join(reach)))
     columns = max((width(s.title.get(lang)) for s in p.sections), default=10)
     lines.append("")
     for s in p.sections:

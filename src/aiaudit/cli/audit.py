@@ -10,7 +10,7 @@ import click
 
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option
+from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
 
 
 @click.command()
@@ -164,23 +164,36 @@ def classify(audit, answers_file, date, lang, max_bytes, allow_outside_evidence)
 @click.command("status")
 @click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@policy_option
 @lang_option
 @max_bytes_option
 @outside_option
-def status(audit, fmt, lang, max_bytes, allow_outside_evidence) -> None:
-    """Show how far AUDIT is filled in: per section, unanswered critical items, the next item."""
+def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> None:
+    """Show how far AUDIT is filled in and its readiness verdict: per section, open critical items, the next item."""
     from ..audit.load import audit_from_file
     from ..audit.status import format_text, progress
+    from ..policy.verdict import audit_verdict
 
     loaded, problems = audit_from_file(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
     if loaded is None:
         raise DiagnosticError(problems)
     echo_diagnostics(problems, lang, err=True)
     state = progress(loaded)
+    verdict, _ = audit_verdict(
+        state.evaluation, loaded.doc, policy_spec, allow_outside=allow_outside_evidence, max_bytes=max_bytes
+    )
     if fmt == "json":
-        click.echo(json.dumps(state.to_dict(lang), ensure_ascii=False, indent=2))
+        payload = state.to_dict(lang)
+        payload["verdict"] = {
+            "status": verdict.status,
+            "headline": verdict.headline.text(lang),
+            "policy": verdict.policy,
+            "passed": verdict.passed,
+            "reasons": [m.text(lang) for m in verdict.reasons],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(state, lang))
+        click.echo(format_text(state, lang, verdict))
 
 
 COMMANDS = (init, fill, answer, classify, status)

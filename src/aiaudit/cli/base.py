@@ -76,6 +76,14 @@ max_bytes_option = click.option(
     "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this."
 )
 outside_option = click.option("--allow-outside-evidence", is_flag=True, help="Accept evidence paths outside the audit's folder.")
+#: The policy that judges readiness (report, status); the gate's own --policy is required.
+policy_option = click.option(
+    "-p",
+    "--policy",
+    "policy_spec",
+    default=None,
+    help="Policy file or preset:NAME that judges readiness (default: the checklist's, else preset:genai-baseline).",
+)
 #: text, md or json: the library browsing commands.
 library_format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True, help="Output format."

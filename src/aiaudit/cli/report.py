@@ -8,7 +8,7 @@ import click
 
 from ..diagnostics import UsageError
 from ..i18n import Msg, t
-from .base import lang_option, max_bytes_option, outside_option
+from .base import lang_option, max_bytes_option, outside_option, policy_option
 
 
 @click.command()
@@ -26,11 +26,22 @@ from .base import lang_option, max_bytes_option, outside_option
 @click.option("--archival", is_flag=True, help="PDF only: same as --pdf-variant pdf/a-3b (the audit YAML is embedded).")
 @click.option("--attach-evidence", is_flag=True, help="PDF only: also embed the evidence files the audit names.")
 @click.option("--no-evidence-images", is_flag=True, help="Do not show image evidence as thumbnails.")
+@policy_option
 @lang_option
 @max_bytes_option
 @outside_option
 def report(
-    audit, output, fmt, pdf_variant, archival, attach_evidence, no_evidence_images, lang, max_bytes, allow_outside_evidence
+    audit,
+    output,
+    fmt,
+    pdf_variant,
+    archival,
+    attach_evidence,
+    no_evidence_images,
+    policy_spec,
+    lang,
+    max_bytes,
+    allow_outside_evidence,
 ) -> None:
     """Render the report of AUDIT: HTML, PDF, Markdown or JSON.
 
@@ -59,6 +70,7 @@ def report(
         evidence_images=not no_evidence_images,
         pdf_variant=pdf_variant,
         attach_evidence=attach_evidence,
+        policy=policy_spec,
     )
     evaluation = evaluate(loaded)
     if fmt == "pdf":
