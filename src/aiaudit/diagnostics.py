@@ -72,6 +72,8 @@ _CODES = [
     Code("E406", "invalid-checklist", ERROR, "A checklist the audit uses is itself invalid."),
     Code("W401", "checklist-changed", WARNING, "The checklist's version or sha256 differs from what the audit recorded."),
     Code("W402", "evidence-changed", WARNING, "An evidence file's sha256 or size differs from what the answer recorded."),
+    Code("W403", "unknown-profile-value", WARNING, "A profile value (users, regions) is unknown; no condition can match it."),
+    Code("W404", "classification-regions", WARNING, "The classification and system.regions disagree on a law."),
     # Other kinds.
     Code("E501", "invalid-reference", ERROR, "A policy or rubric refers to something that does not exist."),
     # Grading (a class of submissions).

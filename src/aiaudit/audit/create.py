@@ -83,8 +83,9 @@ def render_audit(
         lines.append(f"  {key}: {_q(value)}")
     lines.append("answers:")
     listed = skipped = 0
+    in_force = [c for c in checklists if applies(c.applies_when, system)]  # a module that does not fit lists nothing
     for section in merge_sections(checklists):
-        items = [i for i in section.items if applies(i.applies_when, system)]
+        items = [i for i in section.items if any(c.item(i.id) for c in in_force) and applies(i.applies_when, system)]
         skipped += len(section.items) - len(items)
         if not items:
             continue
@@ -99,6 +100,22 @@ def render_audit(
             lines.append("    evidence: []")
     lines.append("signoff: []")
     return "\n".join(lines) + "\n", listed, skipped
+
+
+def proposed_modules(profile: Profile, chosen: list[str]) -> list[Checklist]:
+    """The built-in modules whose condition holds for the profile (and not chosen already), in id order."""
+    from ..library.builtins import builtin_checklist_ids
+    from ..library.checklists import builtin_checklist
+
+    system = profile.as_system()
+    out = []
+    for checklist_id in builtin_checklist_ids():
+        if checklist_id in chosen:
+            continue
+        checklist = builtin_checklist(checklist_id)
+        if checklist.module is not None and applies(checklist.applies_when, system):
+            out.append(checklist)
+    return out
 
 
 def init_audit(

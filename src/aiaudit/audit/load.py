@@ -69,6 +69,7 @@ def audit_from_document(
             problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
         problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
 
+    problems.extend(_profile_problems(data["system"], doc))
     audit = Audit(
         name=doc.name,
         sha256=doc.sha256,
@@ -164,6 +165,39 @@ def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, a
             resized = item.size is not None and item.size != checked.file.size
             changed = "audit.evidence_size" if resized else "audit.evidence_sha256"
             out.append(doc.diagnostic("W402", Msg(changed, path=repr(item.path)), epath))
+    return out
+
+
+def _profile_problems(system: dict, doc: Document) -> list[Diagnostic]:
+    """W403 for users and regions no condition knows; W404 when the classification and the regions disagree."""
+    from .applicability import EU_MEMBERS, GLOBAL
+    from .profile import lookup, suggestion
+
+    out = []
+    for field in ("users", "regions"):
+        for n, value in enumerate(system.get(field) or ()):
+            if lookup(field, str(value)) != value:
+                hint = suggestion(field, str(value))
+                message = Msg(
+                    "profile.unknown_in_audit",
+                    field=field,
+                    value=repr(value),
+                    hint=Msg("profile.did_you_mean", value=hint) if hint else "",
+                )
+                out.append(doc.diagnostic("W403", message, ("system", field, n)))
+    regions = set(system.get("regions") or ())
+    classification = system.get("classification") or {}
+    if GLOBAL not in regions:
+        for scheme, law, codes in (
+            ("eu_ai_act", "EU AI Act", {"EU"} | EU_MEMBERS),
+            ("kr_ai_basic_act", "Korea AI Basic Act", {"KR"}),
+        ):
+            block = classification.get(scheme) or {}
+            if "in_scope" not in block or bool(block["in_scope"]) == bool(regions & codes):
+                continue
+            state = Msg("profile.state.applies" if block["in_scope"] else "profile.state.not_applies")
+            message = Msg("profile.regions_disagree", law=law, state=state, regions=", ".join(sorted(regions)) or "[]")
+            out.append(doc.diagnostic("W404", message, ("system", "classification", scheme, "in_scope")))
     return out
 
 

@@ -31,11 +31,15 @@ from .base import echo_diagnostics, lang_option, max_bytes_option, outside_optio
     "--modality",
     "modalities",
     multiple=True,
-    type=click.Choice(["text", "image", "audio", "video", "code"]),
-    help="What the system generates (repeatable; default text).",
+    help="What it generates: text, image, audio, video, code, music, voice (repeatable; Korean words work; default text).",
 )
-@click.option("--region", "regions", multiple=True, help="Where it is offered: EU, KR, US, ... or GLOBAL (repeatable).")
-@click.option("--user", "users", multiple=True, help="Intended users, e.g. consumers, employees, students, minors (repeatable).")
+@click.option(
+    "--region", "regions", multiple=True, help="Where it is offered: EU, KR, US, ... or GLOBAL; 한국, 유럽 work too (repeatable)."
+)
+@click.option("--user", "users", multiple=True, help="Intended users: consumers, employees, students, minors, ... (repeatable).")
+@click.option(
+    "--sector", "sectors", multiple=True, help="Sector: education, healthcare, search, code, creative-media, ... (repeatable)."
+)
 @click.option(
     "--risk-tier",
     type=click.Choice(["prohibited", "high", "limited", "minimal", "unknown"]),
@@ -44,28 +48,71 @@ from .base import echo_diagnostics, lang_option, max_bytes_option, outside_optio
     help="EU AI Act risk tier, if known (`aiaudit classify` can determine it).",
 )
 @click.option("--public-facing/--internal", "public_facing", default=None, help="Whether outputs reach the public.")
-@click.option("--role", type=click.Choice(["provider", "deployer", "provider-deployer"]), default=None)
+@click.option("--role", default=None, help="provider, deployer, provider-deployer, importer or distributor.")
+@click.option("--agentic/--not-agentic", default=None, help="Whether it calls tools, browses or acts for the user.")
+@click.option("--releases-weights", is_flag=True, default=None, help="The team releases model weights.")
+@click.option("--uses-open-weights", is_flag=True, default=None, help="The system builds on open-weight models.")
+@click.option(
+    "--add-modules", is_flag=True, help="Also add the library modules that fit the profile (they are listed either way)."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @lang_option
 def init(
-    output, name, checklists, owner, purpose, modalities, regions, users, risk_tier, public_facing, role, force, lang
+    output,
+    name,
+    checklists,
+    owner,
+    purpose,
+    modalities,
+    regions,
+    users,
+    sectors,
+    risk_tier,
+    public_facing,
+    role,
+    agentic,
+    releases_weights,
+    uses_open_weights,
+    add_modules,
+    force,
+    lang,
 ) -> None:
-    """Create a new audit file listing every applicable item, ready to fill in an editor."""
-    from ..audit.create import Profile, init_audit
+    """Create a new audit file listing every applicable item, ready to fill in an editor.
 
+    Profile values are checked (a typo gets a "did you mean"); Korean forms such as 한국 or 학생 work.
+    The library modules that fit the profile (creative media, agents, education, ...) are proposed
+    with the reason; --add-modules adds them.
+    """
+    from ..audit.create import Profile, init_audit, proposed_modules
+    from ..audit.profile import normalize, normalize_all
+
+    extra = {}
+    if sectors:
+        extra["sectors"] = list(normalize_all("sectors", sectors))
+    for key, value in (("agentic", agentic), ("releases_weights", releases_weights), ("uses_open_weights", uses_open_weights)):
+        if value is not None:
+            extra[key] = value
     profile = Profile(
         name=name,
         owner=owner,
         purpose=purpose,
-        modalities=tuple(modalities) or ("text",),
-        regions=tuple(r.upper() for r in regions),
-        users=tuple(users),
+        modalities=normalize_all("modalities", modalities) or ("text",),
+        regions=normalize_all("regions", regions),
+        users=normalize_all("users", users),
         risk_tier=risk_tier,
         public_facing=public_facing,
-        role=role,
+        role=normalize("role", role) if role else None,
+        extra=extra,
     )
-    listed, skipped = init_audit(output, list(checklists), profile, lang=lang, force=force)
+    modules = proposed_modules(profile, list(checklists))
+    chosen = list(checklists) + ([m.id for m in modules] if add_modules else [])
+    listed, skipped = init_audit(output, chosen, profile, lang=lang, force=force)
     click.echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
+    for module in modules:
+        key = "init.module_added" if add_modules else "init.module_proposed"
+        click.echo(t(key, lang, id=module.id, title=module.title.get(lang), reason=module.module["reason"].get(lang)))
+    if modules and not add_modules:
+        click.echo(t("init.modules_hint", lang))
 
 
 @click.command("fill")
