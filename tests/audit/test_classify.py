@@ -335,7 +335,8 @@ def test_reclassify_replaces_the_old_result(project, invoke):
     answers.write_text("annex_iii: [4]\nprofiling: true\n", encoding="utf-8")
     assert invoke("classify", project, "--answers", answers).exit_code == 0
     answers.write_text(
-        "annex_iii: []\ngenerates: []\ninteracts: no\ngpai_model: yes\ntraining_flops: 2e26\nkr_state_of_art: yes\nkr_broad_impact: yes\n",
+        "annex_iii: []\ngenerates: []\ninteracts: no\ngpai_model: yes\ntraining_flops: 2e26\n"
+        "kr_state_of_art: yes\nkr_broad_impact: yes\n",
         encoding="utf-8",
     )
     result = invoke("classify", project, "--answers", answers)
