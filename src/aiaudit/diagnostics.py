@@ -62,6 +62,7 @@ _CODES = [
     Code("E312", "duplicate-clause-id", ERROR, "A framework file uses the same clause or date id twice."),
     Code("W301", "empty-selection", WARNING, "An include selects no item."),
     Code("W302", "uncovered-clause", WARNING, "Clauses of a framework the checklist targets are covered by no item."),
+    Code("W304", "korean-term", WARNING, "A Korean text uses a variant the terms table replaces (checklists/terms)."),
     Code("W303", "needs-translation", WARNING, "Items tagged needs-translation still have English text in `ko`."),
     # Audits.
     Code("E401", "unknown-item", ERROR, "An answer refers to an item that none of the audit's checklists has."),

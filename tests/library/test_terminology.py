@@ -154,3 +154,50 @@ def test_builtin_korean_texts_follow_the_terms_table(terms, path):
         for v in find_violations(text, terms, contexts)
     ]
     assert problems == []
+
+
+def test_messages_and_presets_follow_the_terms_table():
+    """Every Korean message and every built-in policy and rubric text uses the preferred terms."""
+    import json
+
+    from aiaudit.library.lint import _builtin_terms
+    from aiaudit.paths import PACKAGE_DIR
+
+    found = []
+    for path in sorted((PACKAGE_DIR / "locales").glob("*.json")):
+        for key, entry in json.loads(path.read_text(encoding="utf-8")).items():
+            contexts = ("EUAIA",) if "eu" in key.lower() or "EU" in entry["en"] else ()
+            found += [(key, v.found) for v in find_violations(entry["ko"], _builtin_terms(), contexts)]
+    for path in sorted((PACKAGE_DIR / "presets").rglob("*.yaml")):
+        contexts = ("EUAIA",) if "eu-" in path.name else ()
+        found += [(path.name, v.found) for v in find_violations(path.read_text(encoding="utf-8"), _builtin_terms(), contexts)]
+    assert found == []
+
+
+def test_lint_flags_a_forbidden_variant_in_a_user_checklist(tmp_path):
+    from aiaudit.cli.kinds import kinds
+    from aiaudit.validation import validate_file
+
+    path = tmp_path / "team.yaml"
+    path.write_text(
+        """kind: checklist
+id: team
+version: "1.0.0"
+title: {en: Team, ko: 팀}
+description: {en: Our checks, ko: 우리 점검}
+sections:
+  - id: s
+    principle: transparency
+    title: {en: Transparency, ko: 투명성}
+    items:
+      - id: T-01
+        question: {en: "Do you follow the EU AI Act?", ko: "EU AI법을 따릅니까?"}
+        guidance: {en: "Good evidence: a memo.", ko: "좋은 증빙: 메모."}
+        severity: low
+        refs: [EUAIA-ART4]
+        remediation: {en: "Write the memo.", ko: "메모를 쓰십시오."}
+""",
+        encoding="utf-8",
+    )
+    diags = [d for d in validate_file(path, kinds()).diagnostics if d.code == "W304"]
+    assert len(diags) == 1 and "EU 인공지능법" in diags[0].format("en") and diags[0].line == 13

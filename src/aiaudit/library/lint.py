@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, exit_code_for
@@ -50,6 +51,7 @@ def lint_checklist(checklist: Checklist, doc: Document) -> list[Diagnostic]:
     out.extend(_references(checklist, doc, own))
     out.extend(_texts(checklist, doc, own))
     out.extend(_coverage(checklist, doc))
+    out.extend(_checklist_terms(checklist, doc, own))
     return out
 
 
@@ -295,7 +297,55 @@ def lint_framework(doc: Document) -> list[Diagnostic]:
                 out.extend(_text(doc, entry.get(text_key), (key, n, text_key), ("", f"{entry_id} {text_key}")))
     for key in ("title", "short", "description"):
         out.extend(_text(doc, data.get(key), (key,), ("", key)))
+    contexts = (data.get("id", ""), data.get("prefix", ""))
+    for key in ("title", "short", "description"):
+        out.extend(_terms(doc, data.get(key), (key,), contexts))
+    for key in ("clauses", "dates", "obligations"):
+        for n, entry in enumerate(data.get(key, [])):
+            for text_key in ("title", "summary", "note"):
+                out.extend(_terms(doc, entry.get(text_key), (key, n, text_key), contexts))
     return out
+
+
+# --- Korean terminology (W304) ---------------------------------------------------------------------
+
+
+@cache
+def _builtin_terms():
+    from ..paths import data_dir
+    from .terminology import BUILTIN_TERMS, load_terms
+
+    return tuple(load_terms(data_dir("checklists") / BUILTIN_TERMS))
+
+
+def _terms(doc: Document, value: object, path: tuple, contexts: tuple[str, ...]) -> Iterator[Diagnostic]:
+    """W304 for each variant of the terms table found in the Korean text of ``value``."""
+    from .terminology import find_violations
+
+    text = value.get("ko") if isinstance(value, dict) else None
+    if not isinstance(text, str) or not text:
+        return
+    for v in find_violations(text, _builtin_terms(), contexts):
+        yield doc.diagnostic("W304", Msg("lint.term", found=repr(v.found), preferred=repr(v.preferred)), path + ("ko",))
+
+
+def _checklist_terms(checklist: Checklist, doc: Document, own: dict[str, tuple]) -> Iterator[Diagnostic]:
+    """W304 over the checklist's own Korean texts; an item's contexts are the prefixes of the clauses it cites."""
+    data = doc.data
+    base = (checklist.id,)
+    for key in _TEXT_FIELDS_TOP:
+        yield from _terms(doc, data.get(key), (key,), base)
+    for s, section in enumerate(data.get("sections", [])):
+        for key in _TEXT_FIELDS_TOP:
+            yield from _terms(doc, section.get(key), ("sections", s, key), base)
+    for item in checklist.items:
+        where = own.get(item.id) if item.origin == checklist.id else None
+        if where is None:
+            continue
+        raw = _at(data, where)
+        contexts = base + tuple(fw.prefix for ref in item.refs if (fw := framework_of(ref)) is not None)
+        for key in _TEXT_FIELDS_ITEM:
+            yield from _terms(doc, raw.get(key), where + (key,), contexts)
 
 
 # --- helpers -----------------------------------------------------------------------------------
