@@ -182,7 +182,7 @@ def test_lint_flags_a_forbidden_variant_in_a_user_checklist(tmp_path):
     path.write_text(
         """kind: checklist
 id: team
-version: "1.0.0"
+version: 1.0.0
 title: {en: Team, ko: 팀}
 description: {en: Our checks, ko: 우리 점검}
 sections:
@@ -200,4 +200,4 @@ sections:
         encoding="utf-8",
     )
     diags = [d for d in validate_file(path, kinds()).diagnostics if d.code == "W304"]
-    assert len(diags) == 1 and "EU 인공지능법" in diags[0].format("en") and diags[0].line == 13
+    assert len(diags) == 1 and "EU 인공지능법" in diags[0].format("en") and diags[0].line == 12
