@@ -74,7 +74,7 @@ def log_safe(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 def md_escape(text: object) -> str:
@@ -83,8 +83,9 @@ def md_escape(text: object) -> str:
     ``& < >`` become entities, Markdown's special characters are backslash-escaped, and a line
     start that would begin a list or heading is escaped too.
     """
-    line = html_text(terminal_safe(one_line(text)))
-    return _MD_LINE_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", line))
+    line = _MD_SPECIAL.sub(r"\\\1", html_text(terminal_safe(one_line(text))))
+    line = _MD_ORDERED.sub(r"\1\\\2", line)  # "1." would start an ordered list: escape the dot, not the digits
+    return re.sub(r"^([#+=-])", r"\\\1", line)
 
 
 def html_text(text: object) -> str:

@@ -71,16 +71,21 @@ def find_framework(key: str) -> Framework:
 
 
 def coverage(checklist: Checklist, framework: Framework) -> Coverage:
-    """Every clause of ``framework`` with the items of ``checklist`` that cite it, in catalog order."""
-    by_clause: dict[str, list[Item]] = {c.id: [] for c in framework.clauses}
+    """Every clause of ``framework`` that is an obligation (not informational: definitions, tiers, area lists)
+    with the items of ``checklist`` that cite it, in catalog order."""
+    clauses = [c for c in framework.clauses if not c.informational]
+    by_clause: dict[str, list[Item]] = {c.id: [] for c in clauses}
+    informational = {c.id for c in framework.clauses if c.informational}
     unknown: list[str] = []
     for item in checklist.items:
         for ref in item.refs:
             if ref in by_clause:
                 by_clause[ref].append(item)
+            elif ref in informational:
+                continue
             elif ref not in unknown and (fw := framework_of(ref)) is not None and fw.id == framework.id:
                 unknown.append(ref)
-    rows = tuple(ClauseCoverage(c, tuple(by_clause[c.id])) for c in framework.clauses)
+    rows = tuple(ClauseCoverage(c, tuple(by_clause[c.id])) for c in clauses)
     return Coverage(checklist, framework, rows, tuple(unknown))
 
 

@@ -71,6 +71,17 @@ def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
     if fmt == "json":
         return _json({"checklists": [_listed_json(entry, lang) for entry in listing]})
     headers = [t(f"library.col.{k}", lang) for k in ("id", "version", "items", "sections", "title", "frameworks")]
+    full = [e for e in listing if e.checklist is None or e.checklist.module is None]
+    modules = [e for e in listing if e.checklist is not None and e.checklist.module is not None]
+    out = _checklist_rows(full, headers, fmt, lang)
+    if modules:
+        heading = t("library.list.modules", lang)
+        out += ("\n" if fmt == "text" else "\n") + (f"## {heading}\n\n" if fmt == "md" else f"{heading}\n")
+        out += _checklist_rows(modules, headers, fmt, lang, reasons=True)
+    return out
+
+
+def _checklist_rows(listing: list[Listed], headers: list[str], fmt: str, lang: str, reasons: bool = False) -> str:
     rows = []
     for entry in listing:
         c = entry.checklist
@@ -83,6 +94,8 @@ def render_checklist_list(listing: list[Listed], fmt: str, lang: str) -> str:
         title = c.title.get(lang)
         if _includes(c):
             title += " " + t("library.list.includes", lang, ids=", ".join(_includes(c)))
+        if reasons and c.applies_when is not None:
+            title += " " + t("library.list.when", lang, condition=condition_text(c.applies_when))
         rows.append([c.id, c.version, str(len(c.items)), str(len(c.sections)), title, fws])
     return _table(headers, rows, fmt, align="llrrll")
 
@@ -93,6 +106,8 @@ def _listed_json(entry: Listed, lang: str) -> dict[str, Any]:
         return {"id": entry.id, "error": entry.problem.format(lang) if entry.problem else None}
     return {
         "id": c.id,
+        "module": c.module is not None,
+        "reason": _text(c.module["reason"]) if c.module is not None else None,
         "version": c.version,
         "title": _text(c.title),
         "description": _text(c.description),
