@@ -314,11 +314,15 @@ def test_sarif_rules_have_short_and_full_descriptions_and_help(failing):
     assert clause["helpUri"].startswith("https://")
 
 
-@pytest.mark.parametrize(("severity", "level"), [("critical", "error"), ("high", "error"), ("medium", "warning"), ("low", "note")])
+@pytest.mark.parametrize(
+    ("severity", "level"), [("critical", "error"), ("high", "error"), ("medium", "warning"), ("low", "note")]
+)
 def test_sarif_level_follows_the_item_severity(mini, severity, level):
     checklist = mini / "mini-checklist.yaml"
     text = checklist.read_text(encoding="utf-8")
-    checklist.write_text(re.sub(r"(id: ACC-01\n(?:.*\n)*?\s+severity: )\w+", rf"\g<1>{severity}", text, count=1), encoding="utf-8")
+    checklist.write_text(
+        re.sub(r"(id: ACC-01\n(?:.*\n)*?\s+severity: )\w+", rf"\g<1>{severity}", text, count=1), encoding="utf-8"
+    )
     (mini / "policy.yaml").write_text("kind: policy\nid: p\nrules:\n  must_meet: {items: [ACC-01]}\n", encoding="utf-8")
     result = run_gate(str(mini / "audit.yaml"), str(mini / "policy.yaml"), today=TODAY)
     (finding,) = sarif_run(result)["results"]
@@ -410,7 +414,11 @@ def test_sarif_waived_results_are_notes_with_reason_and_expiry(passing):
     assert result["ruleId"] == "must-meet/severity/high/SEC-01" and result["level"] == "note"
     text = result["message"]["text"]
     assert "Red team booked; 50% done" in text and "CISO, Kim" in text and "2027-01-31" in text
-    assert result["properties"]["waiver"] == {"reason": "Red team booked; 50% done", "approver": "CISO, Kim", "expires": "2027-01-31"}
+    assert result["properties"]["waiver"] == {
+        "reason": "Red team booked; 50% done",
+        "approver": "CISO, Kim",
+        "expires": "2027-01-31",
+    }
     (suppression,) = result["suppressions"]  # for viewers that honour suppressions; GitHub shows the note
     assert suppression["kind"] == "external" and suppression["status"] == "accepted"
     assert run["properties"]["passed"] is True
@@ -455,9 +463,7 @@ def test_github_waived_violations_are_notices(passing):
 
 
 def test_github_annotations_cannot_forge_commands_or_drive_the_terminal(mini):
-    (mini / "policy.yaml").write_text(
-        PASSING.replace("Red team booked", "Red\\n::error::forged\\e[31m booked"), encoding="utf-8"
-    )
+    (mini / "policy.yaml").write_text(PASSING.replace("Red team booked", "Red\\n::error::forged\\e[31m booked"), encoding="utf-8")
     result = run_gate(str(mini / "audit.yaml"), str(mini / "policy.yaml"), today=TODAY)
     out = render("github", result, "en")
     assert all(not line.startswith("::error") for line in out.splitlines())
@@ -542,7 +548,7 @@ GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 def assert_code_quality_report(issues, path="audit.yaml") -> None:
     assert isinstance(issues, list)
     for issue in issues:
-        assert GITLAB_REQUIRED <= set(issue), issue
+        assert set(issue) >= GITLAB_REQUIRED, issue
         assert isinstance(issue["description"], str) and issue["description"]
         assert isinstance(issue["check_name"], str) and issue["check_name"]
         assert isinstance(issue["fingerprint"], str) and issue["fingerprint"]
@@ -658,7 +664,9 @@ def test_unusable_input_is_reported_by_every_output(broken, invoke, sarif_valida
     # GitLab: a blocker
     issues = json.loads((broken / "gl.json").read_text(encoding="utf-8"))
     assert_code_quality_report(issues)
-    assert [(i["check_name"], i["severity"], i["location"]["lines"]["begin"]) for i in issues] == [("aiaudit/input/E204", "blocker", 22)]
+    assert [(i["check_name"], i["severity"], i["location"]["lines"]["begin"]) for i in issues] == [
+        ("aiaudit/input/E204", "blocker", 22)
+    ]
     data = json.loads((broken / "o.json").read_text(encoding="utf-8"))
     assert data["usable"] is False and data["passed"] is False and data["diagnostics"][0]["code"] == "E204"
 
