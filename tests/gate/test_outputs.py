@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 
-import jsonschema
 import pytest
 from lxml import etree
 
@@ -95,11 +94,6 @@ def test_files_only_print_the_verdict_on_stderr(mini, invoke, monkeypatch):
 
 
 # --- JUnit --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def junit_schema(conformance_dir):
-    return etree.XMLSchema(etree.parse(str(conformance_dir / "JUnit.xsd")))
 
 
 @pytest.mark.parametrize("case", ["passing", "failing"])
@@ -239,13 +233,6 @@ def test_junit_strips_characters_xml_cannot_carry(mini, junit_schema):
 
 
 # --- SARIF --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def sarif_validator(conformance_dir):
-    schema = json.loads((conformance_dir / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
 
 
 @pytest.mark.parametrize("case", ["passing", "failing"])
@@ -540,25 +527,7 @@ def test_no_step_summary_without_the_github_format(mini, invoke, monkeypatch):
 # --- GitLab -------------------------------------------------------------------------------------
 
 
-#: The fields GitLab documents for a Code Quality report (docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format).
-GITLAB_REQUIRED = {"description", "check_name", "fingerprint", "severity", "location"}
-GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
-
-
-def assert_code_quality_report(issues, path="audit.yaml") -> None:
-    assert isinstance(issues, list)
-    for issue in issues:
-        assert set(issue) >= GITLAB_REQUIRED, issue
-        assert isinstance(issue["description"], str) and issue["description"]
-        assert isinstance(issue["check_name"], str) and issue["check_name"]
-        assert isinstance(issue["fingerprint"], str) and issue["fingerprint"]
-        assert issue["severity"] in GITLAB_SEVERITIES
-        assert issue["location"]["path"] == path
-        assert isinstance(issue["location"]["lines"]["begin"], int) and issue["location"]["lines"]["begin"] >= 1
-    assert len({i["fingerprint"] for i in issues}) == len(issues)  # GitLab shows only the first of equal fingerprints
-
-
-def test_gitlab_code_quality_report(failing, mini):
+def test_gitlab_code_quality_report(failing, mini, assert_code_quality_report):
     issues = json.loads(render("gitlab", failing, "en"))
     assert_code_quality_report(issues)
     assert len(issues) == sum(len(r.failures) for r in failing.rules) + sum(
@@ -636,7 +605,7 @@ def broken(mini, monkeypatch):
     return mini
 
 
-def test_unusable_input_is_reported_by_every_output(broken, invoke, sarif_validator, junit_schema):
+def test_unusable_input_is_reported_by_every_output(broken, invoke, sarif_validator, junit_schema, assert_code_quality_report):
     summary = broken / "summary.md"
     args = ["-f", "sarif:o.sarif", "-f", "junit:o.xml", "-f", "gitlab:gl.json", "-f", "json:o.json", "-f", "github"]
     env = {"GITHUB_STEP_SUMMARY": str(summary)}
