@@ -445,9 +445,8 @@ def test_gitlab_example_job_produces_its_reports(runner_env, junit_schema, asser
     (workspace / "tools").mkdir()
     (workspace / "tools" / "aiaudit-0.1.0-py3-none-any.whl").write_bytes(b"")  # stands for the wheel you built
     shims = Path(env["PATH"].split(os.pathsep)[0])
-    (shims / "pip").write_text(
-        f'#!/bin/sh\nfor a; do case "$a" in *.whl) [ -f "$a" ] || exit 9;; esac; done\nprintf "%s\\n" "$@" > {shlex.quote(str(record))}\n'
-    )
+    pip = '#!/bin/sh\nfor a; do case "$a" in *.whl) [ -f "$a" ] || exit 9;; esac; done\n'
+    (shims / "pip").write_text(pip + f'printf "%s\\n" "$@" > {shlex.quote(str(record))}\n')
     (shims / "pip").chmod(0o755)
     job = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["aiaudit-gate"]
     codes = []

@@ -218,3 +218,20 @@ def test_pre_commit_gate_reruns_when_only_an_evidence_file_changes(project, pre_
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "audit.yaml cites changed evidence evidence/notice.txt" in proc.stdout
     assert "TR-01: evidence evidence/notice.txt has changed size" in proc.stdout
+
+
+def test_install_from_a_git_url_of_a_copy(hook_repo, tmp_path):
+    """The README's `pip install "git+<address>@<commit>"`, with a local copy's address."""
+    repo, rev = hook_repo
+    target = tmp_path / "site"
+    env = dict(os.environ, PIP_NO_INPUT="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), f"git+file://{repo}@{rev}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (target / "aiaudit" / "__init__.py").is_file() and (target / "aiaudit" / "checklists").is_dir()

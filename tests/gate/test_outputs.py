@@ -96,10 +96,11 @@ def test_files_only_print_the_verdict_on_stderr(mini, invoke, monkeypatch):
 # --- JUnit --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("case", ["passing", "failing"])
-def test_junit_is_valid_against_the_ant_xsd(request, case, junit_schema, tmp_path):
+def test_junit_is_valid_against_the_ant_xsd(request, case, lang, junit_schema, tmp_path):
     result = request.getfixturevalue(case)
-    xml = render("junit", result, "en")
+    xml = render("junit", result, lang)
     doc = etree.fromstring(xml.encode("utf-8"))
     assert junit_schema.validate(doc), junit_schema.error_log
     if shutil.which("xmllint"):
@@ -235,9 +236,11 @@ def test_junit_strips_characters_xml_cannot_carry(mini, junit_schema):
 # --- SARIF --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("category", [None, "team-a"])
+@pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("case", ["passing", "failing"])
-def test_sarif_is_valid_against_the_official_schema(request, case, sarif_validator):
-    log = json.loads(render("sarif", request.getfixturevalue(case), "en"))
+def test_sarif_is_valid_against_the_official_schema(request, case, lang, category, sarif_validator):
+    log = json.loads(render("sarif", request.getfixturevalue(case), lang, category))
     errors = sorted(sarif_validator.iter_errors(log), key=lambda e: list(e.absolute_path))
     assert errors == [], [f"{list(e.absolute_path)}: {e.message}" for e in errors]
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
