@@ -11,6 +11,7 @@ import click
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
 from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
+from .complete import complete_checklist, complete_status
 
 
 @click.command()
@@ -23,6 +24,7 @@ from .base import echo_diagnostics, lang_option, max_bytes_option, outside_optio
     multiple=True,
     default=["genai-baseline"],
     show_default=True,
+    shell_complete=complete_checklist,
     help="Built-in checklist id or a checklist file (repeatable).",
 )
 @click.option("--owner", default="", help="Team or person responsible for the system.")
@@ -150,7 +152,7 @@ def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allo
 @click.command("answer")
 @click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("item_id", required=False)
-@click.option("-s", "--status", default=None, help="met | partial | not_met | na | unanswered.")
+@click.option("-s", "--status", default=None, shell_complete=complete_status, help="met | partial | not_met | na | unanswered.")
 @click.option("-n", "--note", "--notes", "notes", default=None, help="Notes (Markdown); `-` reads them from stdin.")
 @click.option("-e", "--evidence", multiple=True, help="Evidence file or http(s) URL (repeatable); replaces the recorded list.")
 @click.option("--no-evidence", is_flag=True, help="Remove the recorded evidence.")

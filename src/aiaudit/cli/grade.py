@@ -8,11 +8,18 @@ import click
 
 from ..i18n import Msg, localize, t
 from .base import echo_diagnostics, lang_option, max_bytes_option
+from .complete import complete_rubric, complete_rubric_preset
 
 
 @click.command()
 @click.argument("submissions", type=click.Path(path_type=str))
-@click.option("--rubric", "rubric_source", required=True, help="A rubric file, or preset:NAME (see `aiaudit rubric list`).")
+@click.option(
+    "--rubric",
+    "rubric_source",
+    required=True,
+    shell_complete=complete_rubric,
+    help="A rubric file, or preset:NAME (see `aiaudit rubric list`).",
+)
 @click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=str), help="Output folder.")
 @click.option(
     "--overrides", type=click.Path(dir_okay=False, path_type=str), help="YAML or CSV file: manual points and comments per team."
@@ -121,7 +128,7 @@ def rubric_list(lang) -> None:
 
 
 @rubric_group.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_rubric_preset)
 def rubric_show(name) -> None:
     """Print a built-in rubric's YAML (NAME or preset:NAME)."""
     from ..grading.rubric import PRESET_PREFIX, preset_text

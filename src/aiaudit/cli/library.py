@@ -10,6 +10,7 @@ import click
 from ..diagnostics import EXIT_INVALID, exit_code_for
 from ..i18n import t
 from .base import echo_diagnostics, lang_option, library_format_option, max_bytes_option
+from .complete import complete_checklist, complete_framework
 
 
 @click.group("checklists")
@@ -35,7 +36,7 @@ def checklists_list(fmt, lang) -> None:
 
 
 @checklists_group.command("show")
-@click.argument("checklist")
+@click.argument("checklist", shell_complete=complete_checklist)
 @click.option("--section", default=None, help="Show only this section (by id).")
 @click.option("--full", is_flag=True, help="Also show each item's guidance and remediation.")
 @library_format_option
@@ -50,8 +51,14 @@ def checklists_show(checklist, section, full, fmt, lang, max_bytes) -> None:
 
 
 @checklists_group.command("coverage")
-@click.argument("checklist")
-@click.option("-F", "--framework", default=None, help="Framework id or clause prefix (default: a summary of all).")
+@click.argument("checklist", shell_complete=complete_checklist)
+@click.option(
+    "-F",
+    "--framework",
+    default=None,
+    shell_complete=complete_framework,
+    help="Framework id or clause prefix (default: a summary of all).",
+)
 @click.option("--gaps-only", is_flag=True, help="List only the clauses no item covers.")
 @library_format_option
 @lang_option
@@ -85,7 +92,7 @@ def frameworks_list(fmt, lang) -> None:
 
 
 @frameworks_group.command("show")
-@click.argument("framework")
+@click.argument("framework", shell_complete=complete_framework)
 @library_format_option
 @lang_option
 def frameworks_show(framework, fmt, lang) -> None:

@@ -9,6 +9,7 @@ import click
 from ..diagnostics import UsageError
 from ..i18n import Msg, t
 from .base import lang_option, max_bytes_option, outside_option, policy_option
+from .complete import complete_report_format
 
 
 @click.command()
@@ -16,7 +17,14 @@ from .base import lang_option, max_bytes_option, outside_option, policy_option
 @click.option(
     "-o", "--output", default="-", show_default=True, help="Output file; its extension picks the format. `-` is stdout."
 )
-@click.option("-f", "--format", "fmt", default=None, help="html, pdf, md or json (overrides the extension).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default=None,
+    shell_complete=complete_report_format,
+    help="html, pdf, md or json (overrides the extension).",
+)
 @click.option(
     "--pdf-variant",
     type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]),

@@ -1,8 +1,9 @@
-"""Gate output formats: one module per format, each with ``format(result, lang) -> str``, and a registry.
+"""Gate output formats: one module per format, each with ``format(result, lang) -> str`` and
+``format_failure(failure, lang) -> str`` (unusable input, exit 2), and a registry.
 
 Formats only return text; :func:`write_outputs` decides where it goes, and the CLI decides the exit
 code. ``--format FMT[:FILE]`` may be given several times: ``sarif:out.sarif``, ``junit:out.xml``,
-``text`` (no file: standard output).
+``text`` (no file: standard output). The SARIF format also takes the code-scanning category.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from ...diagnostics import UsageError
 from ...i18n import Msg
 from ...policy.rules import GateResult
+from ..findings import GateFailure
 from . import github, gitlab, json, junit, sarif, text
 
 #: Format name → its function: ``format(result, lang) -> str``.
@@ -24,6 +26,16 @@ FORMATS: dict[str, Callable[[GateResult, str], str]] = {
     "sarif": sarif.format,
     "github": github.format,
     "gitlab": gitlab.format,
+}
+
+#: Format name → how it reports a gate that could not run: ``format_failure(failure, lang) -> str``.
+FAILURE_FORMATS: dict[str, Callable[[GateFailure, str], str]] = {
+    "text": text.format_failure,
+    "json": json.format_failure,
+    "junit": junit.format_failure,
+    "sarif": sarif.format_failure,
+    "github": github.format_failure,
+    "gitlab": gitlab.format_failure,
 }
 
 
@@ -42,8 +54,17 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return fmt, (path if path and path != "-" else None)
 
 
-def render(fmt: str, result: GateResult, lang: str) -> str:
-    """``result`` in format ``fmt``, its messages in ``lang``."""
+def render(fmt: str, result: GateResult | GateFailure, lang: str, category: str | None = None) -> str:
+    """``result`` (or a gate that could not run) in format ``fmt``, its messages in ``lang``.
+
+    ``category`` is SARIF's ``runAutomationDetails.id`` (other formats ignore it).
+    """
+    if isinstance(result, GateFailure):
+        if fmt == "sarif":
+            return sarif.format_failure(result, lang, category)
+        return FAILURE_FORMATS[fmt](result, lang)
+    if fmt == "sarif":
+        return sarif.format(result, lang, category)
     return FORMATS[fmt](result, lang)
 
 
@@ -65,7 +86,7 @@ def check_specs(specs: list[tuple[str, str | None]], audits: int) -> None:
 
 
 def write_outputs(
-    results: list[GateResult], specs: list[tuple[str, str | None]], lang: str
+    results: list[GateResult | GateFailure], specs: list[tuple[str, str | None]], lang: str, category: str | None = None
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Write every requested output; return (texts for standard output, [(file, format)] written).
 
@@ -75,7 +96,9 @@ def write_outputs(
     from ...files import atomic_write
 
     check_specs(specs, len(results))
-    rendered = [(fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r, lang) for r in results)) for fmt, path in specs]
+    rendered = [
+        (fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r, lang, category) for r in results)) for fmt, path in specs
+    ]
     stdout: list[str] = []
     written: list[tuple[str, str]] = []
     for fmt, path, output in rendered:

@@ -1,7 +1,12 @@
 """GitLab Code Quality gate output: a JSON array of issues (``artifacts: reports: codequality``).
 
-One issue per standing violation and per failed rule without violations; waived violations are
-left out. Fingerprints are unique per issue and stable across edits that move lines.
+The fields are those GitLab documents for a Code Quality report: ``description``, ``check_name``,
+``fingerprint``, ``severity`` (``info|minor|major|critical|blocker``) and ``location.path`` with
+``location.lines.begin``. One issue per standing violation and per rule failed as a whole
+(``check_name`` is the check id, as SARIF's ``ruleId``); waived violations are left out. Severity
+follows the item's: critical → ``critical``, high → ``major``, medium → ``minor``, low → ``info``;
+a rule failed as a whole or an uncovered clause → ``major``; unusable input → ``blocker``.
+Fingerprints are unique per issue and stable across edits that move lines.
 """
 
 from __future__ import annotations
@@ -10,9 +15,13 @@ import json
 
 from ...i18n import localize
 from ...policy.rules import FAIL, GateResult
-from ..findings import display_path, findings
+from ..findings import GateFailure, diagnostic_fingerprint, display_path, findings
 
-_SEVERITY = {"critical": "critical", "high": "major", "medium": "minor", "low": "info"}
+SEVERITY = {"critical": "critical", "high": "major", "medium": "minor", "low": "info"}
+
+
+def _dump(issues: list[dict]) -> str:
+    return json.dumps(issues, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def format(result: GateResult, lang: str) -> str:
@@ -26,11 +35,28 @@ def format(result: GateResult, lang: str) -> str:
         issues.append(
             {
                 "type": "issue",
-                "check_name": f"aiaudit/{finding.rule.id}",
-                "description": f"[{finding.rule.id}] {localize(finding.message, lang)}",
+                "check_name": f"aiaudit/{finding.check_id}",
+                "description": f"[{finding.check_id}] {localize(finding.message, lang)}",
                 "fingerprint": finding.fingerprint,
-                "severity": _SEVERITY[item.severity] if item is not None else "major",
+                "severity": SEVERITY[item.severity] if item is not None else "major",
                 "location": {"path": display_path(file), "lines": {"begin": line}},
             }
         )
-    return json.dumps(issues, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dump(issues)
+
+
+def format_failure(failure: GateFailure, lang: str) -> str:
+    """Unusable input as Code Quality issues of severity ``blocker``, one per diagnostic."""
+    return _dump(
+        [
+            {
+                "type": "issue",
+                "check_name": f"aiaudit/input/{d.code}",
+                "description": f"[{d.code}] {localize(d.message, lang)}",
+                "fingerprint": diagnostic_fingerprint(d),
+                "severity": "blocker" if d.severity == "error" else "minor",
+                "location": {"path": display_path(d.file), "lines": {"begin": d.line}},
+            }
+            for d in failure.diagnostics
+        ]
+    )

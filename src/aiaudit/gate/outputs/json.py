@@ -7,6 +7,7 @@ import json
 from ... import __version__
 from ...i18n import localize
 from ...policy.rules import GateResult, RuleResult, Violation
+from ..findings import GateFailure, check_id
 
 
 def _where(where: tuple[str, int, int]) -> dict:
@@ -15,7 +16,14 @@ def _where(where: tuple[str, int, int]) -> dict:
 
 def _violation(v: Violation, lang: str) -> dict:
     message = localize(v.message, lang)
-    out = {"subject": v.subject, "subject_kind": v.subject_kind, "outcome": v.outcome, "message": message, **_where(v.where)}
+    out = {
+        "check": "",
+        "subject": v.subject,
+        "subject_kind": v.subject_kind,
+        "outcome": v.outcome,
+        "message": message,
+        **_where(v.where),
+    }
     if v.item is not None:
         out["severity"] = v.item.severity
     if v.waiver is not None:
@@ -25,6 +33,9 @@ def _violation(v: Violation, lang: str) -> dict:
 
 
 def _rule(r: RuleResult, lang: str) -> dict:
+    violations = [_violation(v, lang) for v in r.violations]
+    for v in violations:
+        v["check"] = check_id(r.id, v["subject"])
     return {
         "id": r.id,
         "kind": r.kind,
@@ -32,7 +43,7 @@ def _rule(r: RuleResult, lang: str) -> dict:
         "outcome": r.outcome,
         "message": localize(r.message, lang),
         **_where(r.where),
-        "violations": [_violation(v, lang) for v in r.violations],
+        "violations": violations,
         "notes": [localize(n, lang) for n in r.notes],
     }
 
@@ -46,6 +57,7 @@ def format(result: GateResult, lang: str) -> str:
         "policy": {"id": result.policy.id, "source": result.policy.source, "extends": result.policy.extends},
         "date": result.today.isoformat(),
         "passed": result.passed,
+        "usable": True,
         "summary": {
             "rules": len(result.rules),
             "failed": len(result.failed_rules),
@@ -59,5 +71,18 @@ def format(result: GateResult, lang: str) -> str:
         },
         "rules": [_rule(r, lang) for r in result.rules],
         "warnings": [d.to_dict(lang) for d in result.warnings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_failure(failure: GateFailure, lang: str) -> str:
+    """Unusable input as JSON: ``passed`` and ``usable`` false, and every diagnostic."""
+    payload = {
+        "tool": {"name": "aiaudit", "version": __version__},
+        "audit": failure.audit_file,
+        "policy": {"source": failure.policy},
+        "passed": False,
+        "usable": False,
+        "diagnostics": [d.to_dict(lang) for d in failure.diagnostics],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -1,8 +1,17 @@
-"""JUnit XML gate output (Ant schema): one testcase per policy rule, and one per violating item.
+"""JUnit XML gate output (the Apache Ant format that GitLab, Jenkins and Azure read).
 
-Valid against the Apache Ant JUnit XSD that Jenkins and GitLab read: ``<testsuites>`` holding one
-``<testsuite>`` (with ``package``, ``id``, ``properties``, ``system-out`` and ``system-err``).
-Waived items are ``<skipped>`` testcases.
+One test case per check — a (policy rule, subject) pair — with every subject the rule looked at,
+so a fixed item's case turns green instead of disappearing:
+
+* ``classname`` is the policy rule id (GitLab shows it as the suite), ``name`` the check id
+  (``must-meet/severity/high/SEC-01``, plus the evidence path for ``evidence-integrity``). Both are
+  ids: they never contain a threshold, a score or translated text, so they stay the same across
+  runs and ``--lang``.
+* ``<failure>`` for a standing violation, ``<skipped>`` for a waived one (the waiver's reason and
+  expiry in the message) or a subject the rule could not check, nothing for a pass.
+* ``tests = passed + failures + errors + skipped``; ``errors`` counts unusable input (exit 2),
+  one ``<error>`` case per diagnostic.
+* Messages are in the chosen language.
 """
 
 from __future__ import annotations
@@ -11,9 +20,9 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
-from ...i18n import localize
-from ...policy.rules import FAIL, WAIVED, GateResult
-from ..findings import display_path
+from ...i18n import localize, t
+from ...policy.rules import FAIL, PASS, GateResult
+from ..findings import GateFailure, checks, display_path
 from .text import format as text_format
 
 # Characters XML 1.0 cannot carry, even escaped.
@@ -24,6 +33,11 @@ def _clean(text: str) -> str:
     return _INVALID.sub("\ufffd", text)
 
 
+def _token(text: str) -> str:
+    """An ``xs:token`` attribute value: one line, single spaces."""
+    return _clean(" ".join(text.split()))
+
+
 def _hostname() -> str:
     try:
         return os.uname().nodename or "localhost"
@@ -31,58 +45,75 @@ def _hostname() -> str:
         return "localhost"
 
 
-def format(result: GateResult, lang: str) -> str:
-    """The gate result as JUnit XML."""
-    policy = result.policy
-    suite_name = f"aiaudit.{policy.id}"
-    cases: list[ET.Element] = []
-    failures = skipped = 0
-    for rule in result.rules:
-        case = ET.Element("testcase", classname=suite_name, name=_clean(f"{rule.id}: {localize(rule.title, lang)}"), time="0")
-        if not rule.passed:
-            failures += 1
-            failure = ET.SubElement(case, "failure", message=_clean(localize(rule.message, lang)), type=rule.kind)
-            failure.text = _clean("\n".join(localize(m, lang) for m in [rule.message, *(v.message for v in rule.failures)]))
-        cases.append(case)
-        for v in rule.violations:
-            file, line, col = v.where
-            name = _clean(f"{rule.id} {v.subject}")
-            case = ET.Element("testcase", classname=_clean(rule.id), name=name, time="0")
-            message = _clean(localize(v.message, lang))
-            detail = _clean(f"{display_path(file)}:{line}:{col}: {message}")
-            if v.outcome == FAIL:
-                failures += 1
-                ET.SubElement(case, "failure", message=message, type=rule.kind).text = detail
-            elif v.outcome == WAIVED:
-                skipped += 1
-                ET.SubElement(case, "skipped", message=message).text = detail
-            cases.append(case)
+def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tuple[str, str]], out: str) -> str:
+    counts = {"failure": 0, "error": 0, "skipped": 0}
+    for case in cases:
+        for child in case:
+            counts[child.tag] += 1
     root = ET.Element("testsuites")
     suite = ET.SubElement(
         root,
         "testsuite",
-        name=suite_name,
+        name=_token(name),
         package="aiaudit",
         id="0",
-        timestamp=result.generated_at.strftime("%Y-%m-%dT%H:%M:%S"),
+        timestamp=generated_at.strftime("%Y-%m-%dT%H:%M:%S"),
         hostname=_hostname(),
         tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-        skipped=str(skipped),
+        failures=str(counts["failure"]),
+        errors=str(counts["error"]),
+        skipped=str(counts["skipped"]),
         time="0",
     )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (
+    props = ET.SubElement(suite, "properties")
+    for key, value in properties:
+        ET.SubElement(props, "property", name=key, value=_clean(value))
+    suite.extend(cases)
+    ET.SubElement(suite, "system-out").text = _clean(out)
+    ET.SubElement(suite, "system-err").text = ""
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def format(result: GateResult, lang: str) -> str:
+    """The gate result as JUnit XML: one test case per (policy rule, subject)."""
+    cases: list[ET.Element] = []
+    for check in checks(result):
+        case = ET.Element("testcase", classname=_token(check.rule.id), name=_token(check.name), time="0")
+        if check.outcome != PASS:
+            file, line, col = check.where
+            message = _clean(localize(check.message if check.message is not None else check.rule.message, lang))
+            detail = _clean(f"{display_path(file)}:{line}:{col}: {message}")
+            if check.outcome == FAIL:
+                ET.SubElement(case, "failure", message=message, type=check.rule.kind).text = detail
+            else:  # waived (the waiver's reason and expiry are in the message), or not checked
+                ET.SubElement(case, "skipped", message=message).text = detail
+        cases.append(case)
+    policy = result.policy
+    properties = [
         ("audit", display_path(result.audit_file)),
         ("policy", policy.id),
         ("policy.source", policy.source),
         ("date", result.today.isoformat()),
         ("passed", str(result.passed).lower()),
-    ):
-        ET.SubElement(properties, "property", name=name, value=_clean(value))
-    suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(text_format(result, lang))
-    ET.SubElement(suite, "system-err").text = ""
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    ]
+    return _suite(f"aiaudit.{policy.id}", result.generated_at, cases, properties, text_format(result, lang))
+
+
+def format_failure(failure: GateFailure, lang: str) -> str:
+    """Unusable input as JUnit XML: one ``<error>`` test case per diagnostic."""
+    cases: list[ET.Element] = []
+    seen: set[str] = set()
+    for d in failure.diagnostics:
+        name = _token(f"input/{d.code} {display_path(d.file)}:{d.line}:{d.col}")
+        if name in seen:
+            continue
+        seen.add(name)
+        case = ET.Element("testcase", classname="input", name=name, time="0")
+        message = _clean(localize(d.message, lang))
+        error = ET.SubElement(case, "error", message=_clean(t("ci.junit.input_error", lang, message=message)), type=d.code)
+        error.text = _clean(d.format(lang))
+        cases.append(case)
+    properties = [("audit", display_path(failure.audit_file)), ("policy", failure.policy), ("passed", "false")]
+    out = "\n".join(d.format(lang) for d in failure.diagnostics) + "\n"
+    return _suite("aiaudit.input", failure.generated_at, cases, properties, out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...i18n import localize, t
 from ...policy.rules import GateResult
-from ..findings import verdict
+from ..findings import GateFailure, verdict
 
 
 def format(result: GateResult, lang: str) -> str:
@@ -25,3 +25,8 @@ def format(result: GateResult, lang: str) -> str:
             lines.append(f"{indent}{localize(note, lang)}")
     lines.append(verdict(result).text(lang))
     return "\n".join(lines) + "\n"
+
+
+def format_failure(failure: GateFailure, lang: str) -> str:
+    """Unusable input: the verdict line only (the diagnostics themselves go to standard error)."""
+    return verdict(failure).text(lang) + "\n"
