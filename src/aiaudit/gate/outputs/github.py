@@ -17,6 +17,7 @@ import re
 
 from ...i18n import localize, t
 from ...policy.rules import FAIL, GateResult
+from ...policy.verdict import verdict_of
 from ...text import log_safe, one_line, terminal_safe
 from ..findings import GateFailure, display_path, findings, verdict
 
@@ -106,7 +107,8 @@ def summary(result: GateResult | GateFailure, lang: str) -> str:
         "",
         md(t("gate.header", lang, audit=display_path(result.audit_file), policy=result.policy.label, today=result.today)),
         "",
-        f"**{md(t('gate.md.overall', lang))}:** {'-' if overall is None else f'{overall:.1f}%'} · **{md(verdict(result))}**",
+        f"**{md(t('gate.md.overall', lang))}:** {'-' if overall is None else f'{overall:.1f}%'} · **{md(verdict(result))}**"
+        f" · {md(t('verdict.label', lang))}: **{md(verdict_of(result).headline)}**",
         "",
         f"| {md(t('gate.md.result', lang))} | {md(t('gate.md.rule', lang))} | {md(t('gate.md.details', lang))} |",
         "|---|---|---|",

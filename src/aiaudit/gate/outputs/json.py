@@ -48,6 +48,14 @@ def _rule(r: RuleResult, lang: str) -> dict:
     }
 
 
+def _readiness(result: GateResult, lang: str) -> dict:
+    """The readiness verdict the report and ``status`` show, from the same rules."""
+    from ...policy.verdict import verdict_of
+
+    v = verdict_of(result)
+    return {"status": v.status, "headline": v.headline.text(lang), "reasons": [m.text(lang) for m in v.reasons]}
+
+
 def format(result: GateResult, lang: str) -> str:
     """The gate result as a JSON document."""
     evaluation = result.evaluation
@@ -58,6 +66,7 @@ def format(result: GateResult, lang: str) -> str:
         "date": result.today.isoformat(),
         "passed": result.passed,
         "usable": True,
+        "readiness": _readiness(result, lang),
         "summary": {
             "rules": len(result.rules),
             "failed": len(result.failed_rules),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...i18n import localize, t
 from ...policy.rules import GateResult
+from ...policy.verdict import verdict_of
 from ..findings import GateFailure, verdict
 
 
@@ -23,6 +24,8 @@ def format(result: GateResult, lang: str) -> str:
             lines.append(f"{indent}{labels[v.outcome]:<{width}}  {file}:{line}:{col}: {localize(v.message, lang)}")
         for note in rule.notes:
             lines.append(f"{indent}{localize(note, lang)}")
+    readiness = verdict_of(result)
+    lines.append(t("gate.readiness", lang, verdict=readiness.headline, policy=readiness.policy))
     lines.append(verdict(result).text(lang))
     return "\n".join(lines) + "\n"
 
