@@ -83,3 +83,28 @@ def test_findings_are_ordered_by_severity_then_weight(mini):
 )
 def test_applies_when(condition, system, expected):
     assert applies(condition, system) is expected
+
+
+def test_the_documented_worked_example_is_what_the_code_computes(mini):
+    """docs/scoring.md works the mini audit out by hand; the code must agree, weights and all."""
+    from pathlib import Path
+
+    from aiaudit.audit.evaluation import SEVERITY_FACTOR
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    assert "`100 × (6 + 1.5 + 0) ÷ (6 + 3 + 2) = 68.2`" in doc
+    assert SEVERITY_FACTOR == {"critical": 4, "high": 3, "medium": 2, "low": 1}
+    ev = evaluate(load_audit(mini / "audit.yaml"))
+    weights = {r.item.id: r.weight for r in ev.results if r.scored}
+    assert weights == {"TR-01": 2 * 3, "SEC-01": 1 * 3, "ACC-01": 1 * 2}
+    assert ev.overall.percent == round(100 * (6 + 1.5 + 0) / (6 + 3 + 2), 1) == 68.2
+
+
+def test_built_in_items_count_severity_once():
+    """Built-in weights mean importance within a severity (1, or fractions of a split item), never the factor again."""
+    from aiaudit.library.builtins import builtin_checklist_ids
+    from aiaudit.library.checklists import builtin_checklist
+
+    for checklist_id in builtin_checklist_ids():
+        for item in builtin_checklist(checklist_id).items:
+            assert item.weight <= 1, (checklist_id, item.id, item.weight)
