@@ -202,6 +202,7 @@ def test_an_edit_that_would_change_other_values_is_refused(mini, monkeypatch):
         tree["system"]["name"] = "changed"
 
     monkeypatch.setattr(rt, "_set_path", sloppy)
+    monkeypatch.setattr(rt, "_span_edit", lambda *args: None)  # the round trip, as when the span edit gives up
     with pytest.raises(RoundTripError, match=r"\$\.system\.name"):
         save(path, [Change(("answers", "ACC-01"), {"status": "met"})])
     assert path.read_bytes() == before

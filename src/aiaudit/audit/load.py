@@ -59,15 +59,10 @@ def audit_from_document(
     known = {item.id for c in checklists for item in c.items}
     answers: dict[str, Answer] = {}
     for item_id, raw in data["answers"].items():
-        where = ("answers", item_id)
-        if item_id not in known:
-            problems.append(doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True))
-            continue
-        answer = _answer(item_id, raw)
-        answers[item_id] = answer
-        if answer.status == "na" and not answer.notes.strip():
-            problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
-        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+        answer, found = check_answer(doc, item_id, raw, known, allow_outside)
+        if answer is not None:
+            answers[item_id] = answer
+        problems.extend(found)
 
     audit = Audit(
         name=doc.name,
@@ -81,6 +76,25 @@ def audit_from_document(
         raw=doc.raw,
     )
     return audit, sorted(set(problems))
+
+
+def check_answer(
+    doc: Document, item_id: str, raw: dict, known: set[str] | dict, allow_outside: bool = False
+) -> tuple[Answer | None, list[Diagnostic]]:
+    """One answer of a schema-valid audit: its model (None for an unknown item) and its diagnostics.
+
+    ``known`` holds the item ids of the audit's checklists. Saving one answer re-checks only that
+    answer with this (:mod:`aiaudit.audit.answer`), so it must stay the whole per-answer check.
+    """
+    where = ("answers", item_id)
+    if item_id not in known:
+        return None, [doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True)]
+    answer = _answer(item_id, raw)
+    problems = []
+    if answer.status == "na" and not answer.notes.strip():
+        problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
+    problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+    return answer, problems
 
 
 def _resolve_checklist(
