@@ -55,8 +55,8 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
     assert "Guidance: A screenshot of the notice." in out
     assert "Severity: high · Evidence required" in out
     assert "EUAIA-ART50-1" in out and "KR-AIBA-ART31-1" in out
-    assert out.count("[2/4] SEC-01") == 3  # first, after back, after help
-    assert "Navigation: s skips the item" in out
+    assert out.count("[2/4] SEC-01") == 2  # first, after back (help does not show the item again)
+    assert "At every prompt: s skips the item" in out
     assert "Not applicable needs a justification" in out
     assert "Saved TR-01 (1 of 4 answered)." in out
     assert "Stopped. 3 answers saved in this session; 3 of 4 applicable items answered." in out
@@ -222,7 +222,7 @@ def test_korean_session(open_audit, fill):
     assert "작성 안내: 고지 화면의 스크린샷입니다." in out
     assert "심각도: 높음 · 증빙 필요" in out
     assert "상태 [m/p/n/a/u · s/b/h/q]:" in out
-    assert "이동: s는 항목을 건너뜁니다" in out
+    assert "모든 입력 단계에서: s는 항목을 건너뜁니다" in out
     assert "TR-01 저장됨(해당 항목 4개 중 1개 답변)." in out
     assert "종료했습니다." in out
     assert "참고: 이 항목에는 증빙이 필요합니다." in out

@@ -26,7 +26,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
 from ..files import atomic_write
 from ..i18n import Msg
-from ..loading import DEFAULT_MAX_BYTES, Document, json_path, load_file, read_limited
+from ..loading import DEFAULT_MAX_BYTES, Document, json_path, load_bytes, load_file, read_limited
 from ..model import STATUSES, Answer, Audit, Item
 from ..schemas import schema_diagnostics
 from . import evidence as ev
@@ -34,6 +34,9 @@ from .load import audit_from_document, check_answer
 from .roundtrip import Change, apply, new_problems
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: What an answer's text never holds: C0 and C1 controls except tab and newline, DEL, and bidirectional
+#: controls (they reorder or hide what a reader sees). ``fill`` removes them as they are typed.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _URL = re.compile(r"^https?://\S+$")
 
 #: Accepted spellings of each status (spreadsheets and people write them in many ways).
@@ -158,15 +161,17 @@ class Editor:
     # -- loading -----------------------------------------------------------------------------
 
     def _open(self) -> tuple[Document, Audit, list[Diagnostic]]:
+        # Evidence files are read only for the answers a save changes (see _check_answers), so
+        # opening a large audit never hashes every file it cites.
         doc = load_file(self.path, max_bytes=self.max_bytes, name=self.name)
-        audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes)
+        audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes, evidence=False)
         if audit is None:
             raise DiagnosticError(problems)
         return doc, audit, problems
 
     def reload(self) -> None:
         """Read the file again (after a save, or when someone else may have changed it)."""
-        self.doc, self.audit, _ = self._open()
+        self.doc, self.audit, self.baseline = self._open()
 
     @property
     def items(self) -> dict[str, Item]:
@@ -207,6 +212,11 @@ class Editor:
                 out.append(Problem("E204", Msg("answer.bad_status", value=inp.status, choices=choices), "status"))
         elif "status" not in old:
             out.append(Problem("E203", Msg("answer.status_required", item=inp.item_id), "status"))
+        for name, text in (("notes", inp.notes), ("answered_by", inp.answered_by)):
+            found = CONTROL_CHARACTERS.search(_newlines(text)) if isinstance(text, str) else None
+            if found is not None:
+                char = f"U+{ord(found.group()):04X}"
+                out.append(Problem("E204", Msg("answer.control_character", name=name, item=inp.item_id, char=char), name))
         notes = inp.notes if inp.notes is not None else old.get("notes")
         if (status or old.get("status")) == "na" and not (isinstance(notes, str) and notes.strip()):
             out.append(Problem("E402", Msg("answer.na_needs_notes", item=inp.item_id), "status"))
@@ -252,7 +262,7 @@ class Editor:
         if inp.status is not None:
             new["status"] = normalize_status(inp.status)
         if inp.notes is not None:
-            new["notes"] = inp.notes
+            new["notes"] = _newlines(inp.notes)
         if inp.evidence is not None:
             new["evidence"] = [self._evidence_entry(e, old.get("evidence") or []) for e in inp.evidence]
         by = inp.answered_by or self.answered_by
@@ -297,32 +307,50 @@ class Editor:
 
         The file is read again first. When it is still what this editor loaded and only answers
         change, the new document is checked answer by answer (the schema over the whole file, then
-        :func:`aiaudit.audit.load.check_answer` for each changed answer): the rest of the data is
-        proven unchanged by :func:`aiaudit.audit.roundtrip.apply`. Otherwise the whole audit is
-        checked again, as when it is opened.
+        :func:`aiaudit.audit.load.check_answer` for each changed answer, evidence files included,
+        against the same answers before): the rest of the data is proven unchanged by
+        :func:`aiaudit.audit.roundtrip.apply`. Otherwise (someone edited the file in between, or
+        the change is not an answer) the whole audit is checked, before and after.
         """
         raw = read_limited(self.path, self.max_bytes, self.name)
         item_ids = [c.path[1] for c in changes if len(c.path) == 2 and c.path[0] == "answers"]
         quick = raw == self.doc.raw and len(item_ids) == len(changes)
+        if quick:
+            old = self.doc
+            before = self._answer_problems(old, item_ids)
+        else:
+            old = load_bytes(raw, self.name, self.max_bytes)
+            audit, before = audit_from_document(old, allow_outside=self.allow_outside, max_bytes=self.max_bytes)
+            if audit is None:
+                raise DiagnosticError(before)
         checked: dict[str, Any] = {}
 
         def check(doc: Document) -> None:
             if quick:
-                audit, problems = self._check_answers(doc, item_ids)
+                audit, problems = self._check_answers(doc, item_ids, before)
             else:
                 audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes)
-                added = new_problems(self.baseline, problems)
+                added = new_problems(before, problems)
                 if added or audit is None:
                     raise DiagnosticError(added or problems)
             checked.update(audit=audit, problems=problems)
 
-        new_raw, self.doc = apply(raw, changes, self.name, check=check, max_bytes=self.max_bytes, old=self.doc)
+        new_raw, self.doc = apply(raw, changes, self.name, check=check, max_bytes=self.max_bytes, old=old)
         if new_raw != raw:
             atomic_write(self.path, new_raw)
         self.audit, self.baseline = checked["audit"], checked["problems"]
         return self.doc
 
-    def _check_answers(self, doc: Document, item_ids: list[str]) -> tuple[Audit, list[Diagnostic]]:
+    def _answer_problems(self, doc: Document, item_ids: list[str]) -> list[Diagnostic]:
+        """Every diagnostic of these answers in ``doc`` (evidence files read)."""
+        answers = doc.data.get("answers") or {}
+        out: list[Diagnostic] = []
+        for item_id in item_ids:
+            if isinstance(answers.get(item_id), dict):
+                out.extend(check_answer(doc, item_id, answers[item_id], self.items, self.allow_outside)[1])
+        return out
+
+    def _check_answers(self, doc: Document, item_ids: list[str], before: list[Diagnostic]) -> tuple[Audit, list[Diagnostic]]:
         """The audit after a save that changed only these answers, checked; raises when an error was added."""
         problems = schema_diagnostics(doc, "audit")
         if has_errors(problems):
@@ -335,7 +363,7 @@ class Editor:
             if answer is not None:
                 changed[item_id] = answer
             fresh.extend(found)
-        added = new_problems(self.baseline, fresh)
+        added = new_problems([*self.baseline, *before], fresh)
         if added:
             raise DiagnosticError(added)
         old = self.audit.answers
@@ -380,6 +408,11 @@ class Editor:
         if built:
             self.save(built)
         return list(built)
+
+
+def _newlines(text: str) -> str:
+    """Windows line breaks (from a spreadsheet or a pasted text) as ``\n``."""
+    return text.replace("\r\n", "\n")
 
 
 def _valid_date(value: Any) -> bool:

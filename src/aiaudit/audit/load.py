@@ -35,9 +35,13 @@ def audit_from_file(
 
 
 def audit_from_document(
-    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, evidence: bool = True
 ) -> tuple[Audit | None, list[Diagnostic]]:
-    """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics."""
+    """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics.
+
+    ``evidence=False`` skips reading the evidence files (no E403/E404/W402): for an editor that
+    checks the evidence of the answers it changes, before and after (:mod:`aiaudit.audit.answer`).
+    """
     if doc.data.get("kind") != "audit":
         return None, [doc.diagnostic("E107", Msg("audit.not_audit"), ("kind",))]
     problems = schema_diagnostics(doc, "audit")
@@ -59,7 +63,7 @@ def audit_from_document(
     known = {item.id for c in checklists for item in c.items}
     answers: dict[str, Answer] = {}
     for item_id, raw in data["answers"].items():
-        answer, found = check_answer(doc, item_id, raw, known, allow_outside)
+        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence)
         if answer is not None:
             answers[item_id] = answer
         problems.extend(found)
@@ -79,7 +83,7 @@ def audit_from_document(
 
 
 def check_answer(
-    doc: Document, item_id: str, raw: dict, known: set[str] | dict, allow_outside: bool = False
+    doc: Document, item_id: str, raw: dict, known: set[str] | dict, allow_outside: bool = False, evidence: bool = True
 ) -> tuple[Answer | None, list[Diagnostic]]:
     """One answer of a schema-valid audit: its model (None for an unknown item) and its diagnostics.
 
@@ -93,7 +97,8 @@ def check_answer(
     problems = []
     if answer.status == "na" and not answer.notes.strip():
         problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
-    problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+    if evidence:
+        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
     return answer, problems
 
 
