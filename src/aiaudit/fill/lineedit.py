@@ -125,14 +125,25 @@ class LineReader:
         for line in [*past, *recall]:
             if "\n" not in line:
                 rl.add_history(line)
-        rl.set_completer(_completer(complete) if complete else None)
+        if complete:
+            rl.set_completer(_completer(complete))
+            self._bind_tab("complete")
         try:
             line = input(prompt + " ")
         finally:
-            rl.set_completer(None)
-        if line.strip() and (not past or past[-1] != line):
+            if complete:
+                rl.set_completer(None)
+                self._bind_tab("insert")
+        if len(line.strip()) > 1 and (not past or past[-1] != line):  # one-key commands are not worth recalling
             past.append(line)
         return line
+
+    def _bind_tab(self, action: str) -> None:
+        """Tab completes (``complete``) or inserts a tab (``insert``, Python's default outside its own prompt)."""
+        if "libedit" in (self._rl.__doc__ or ""):
+            self._rl.parse_and_bind("bind ^I rl_complete" if action == "complete" else "bind ^I ed-insert")
+        else:
+            self._rl.parse_and_bind("tab: complete" if action == "complete" else "tab: tab-insert")
 
 
 def _completer(complete: Callable[[str], list[str]]) -> Callable[[str, int], str | None]:

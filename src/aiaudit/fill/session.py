@@ -241,15 +241,20 @@ class _FillSession:
                 return action
             click.echo(t("fill.bad_key", lang, name=raw or "⏎"))
 
-    def _ask_notes(self, result: ItemResult, status: str) -> str | None | _Nav:
-        """The new notes: text, ``""`` to clear, None to keep; or a navigation key."""
+    def _ask_notes(self, result: ItemResult, status: str, draft: str | None = None) -> str | None | _Nav:
+        """The new notes: text, ``""`` to clear, None to keep; or a navigation key.
+
+        ``draft`` is what was typed for this item before going back from the evidence prompt: ↑
+        recalls it first.
+        """
         lang = self.lang
         old = str(self._current(result).get("notes") or "")
+        recall = tuple(x for x in (old, draft) if x and x.strip())
         if status == "na" and not old.strip():
             click.echo(t("fill_edit.na_reason", lang))
         text = t("fill_edit.notes_prompt_keep" if old.strip() else "fill_edit.notes_prompt", lang)
         while True:
-            raw = prompt(text, lang, history="notes", recall=(old,) if old.strip() else (), multiline=True)
+            raw = prompt(text, lang, history="notes", recall=recall, multiline=True)
             command = raw.strip()
             nav = self._nav(command, "fill_edit.help_notes")
             notes: str | None
@@ -355,7 +360,7 @@ class _FillSession:
         step = 0
         while step < 2:
             if step == 0:
-                notes = self._ask_notes(result, status)
+                notes = self._ask_notes(result, status, draft=notes if isinstance(notes, str) else None)
                 if isinstance(notes, _Nav):
                     return "status" if notes == "back" else "skip"
                 step = 1 if ask_evidence else 2
