@@ -401,7 +401,7 @@ def _scalar(text: str) -> Any:
     if not all(ch.isprintable() or ch in "\n\t" for ch in text):
         return DoubleQuotedScalarString(text)
     if "\n" in text.rstrip("\n"):
-        if any(line != line.rstrip() for line in text.split("\n")) or text != text.lstrip("\n"):
+        if any(line != line.rstrip() for line in text.split("\n")) or text != text.lstrip("\n") or text.endswith("\n\n"):
             return DoubleQuotedScalarString(text)
         return LiteralScalarString(text)
     if "\n" in text:

@@ -201,7 +201,7 @@ class _Editor:
                     else:
                         new_keys.append((k, v))
                 if new_keys:
-                    self.append(value_node, new_keys)
+                    self.append(value_node, new_keys, after=kept[-1])
                 return
             value = _merged(old, value)
         self.replace(key_node, value_node, value)
@@ -239,10 +239,14 @@ class _Editor:
         header = " " + rendered.header if rendered.header and start == colon else rendered.header
         self.edits.append((start, line_end, header + tail + self._join(rendered.lines)))
 
-    def append(self, node: Any, pairs: list[tuple[str, Any]]) -> None:
-        """Add ``pairs`` after the last line of the block mapping ``node``."""
+    def append(self, node: Any, pairs: list[tuple[str, Any]], after: str | None = None) -> None:
+        """Add ``pairs`` after the last line of the block mapping ``node`` (or of its pair ``after``, the last one kept)."""
         column = node.value[0][0].start_mark.column
-        end = self.content_end(node)
+        if after is None:
+            end = self.content_end(node)
+        else:
+            key_node, value_node = _pair(node, after)  # type: ignore[misc]
+            end = max(self.colon_end(key_node), self.content_end(value_node))
         if not self.rest_of_line_is_blank(end):
             raise Unsafe("text after the mapping")
         lines: list[str] = []
