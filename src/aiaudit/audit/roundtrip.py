@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import datetime
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -225,8 +226,8 @@ def _guess_indent(text: str) -> tuple[int, int]:
     """(mapping indent, sequence dash offset) as the file uses them; (2, 2) when it does not say."""
     mapping: int | None = None
     offset: int | None = None
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for prev, line in zip(lines, lines[1:], strict=False):
+    lines = (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    for prev, line in itertools.pairwise(lines):
         parent = _KEY_LINE.match(prev)
         if parent is None:
             continue
