@@ -190,3 +190,25 @@ def test_the_screen_shows_what_is_saved(mini, tmp_path):
         subprocess.run([*tmux, "kill-server"], env=env, check=False)
     assert on_screen == "결과: 반 완료"
     assert load_audit(path).answers["ACC-01"].notes == on_screen
+
+
+def test_ctrl_c_while_typing_keeps_what_was_saved(mini):
+    path = _open(mini)
+    child = _spawn(mini)
+    child.expect(r"Status \[")
+    _type(child, "m\r")
+    child.expect("Notes ")
+    _type(child, "배지 확인\r")
+    child.expect("Evidence files")
+    _type(child, "evidence/notice.txt\r")
+    child.expect("Saved TR-01")
+    child.expect(r"Status \[")
+    _type(child, "p\r")
+    child.expect("Notes ")
+    _type(child, "반쯤 쓴 메모", "\x03")  # Ctrl-C
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    answers = load_audit(path).answers
+    assert set(answers) == {"TR-01"} and answers["TR-01"].notes == "배지 확인"
