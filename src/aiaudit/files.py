@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+# Exclusive creation of a new file that is not a link: what tempfile.mkstemp does, without importing
+# tempfile (and random, shutil, ...) on the start-up path of `aiaudit answer`.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def atomic_write(path: str | Path, data: bytes | str, mode: int | None = None) -> None:
@@ -21,7 +24,7 @@ def atomic_write(path: str | Path, data: bytes | str, mode: int | None = None) -
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _temp_file(folder, path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -34,6 +37,17 @@ def atomic_write(path: str | Path, data: bytes | str, mode: int | None = None) -
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+
+
+def _temp_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty, private file ``.<name>.<random>.tmp`` in ``folder`` (the pattern lock.remove_stale_temps knows)."""
+    for _attempt in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _CREATE, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name for {name} in {folder}")  # pragma: no cover
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -309,3 +309,17 @@ def test_missing_audit(mini, invoke):
         assert result.exit_code == 2
         assert result.stderr.strip() == f"{mini / 'nope.yaml'}:1:1: error[E001]: no such file"
         assert not (mini / ".nope.yaml.lock").exists()
+
+
+def test_control_characters_in_notes_are_refused(mini, invoke):
+    path = mini / "audit.yaml"
+    before = path.read_bytes()
+    result = invoke("answer", path, "ACC-01", "--status", "met", "--note", "abc\x1b[DX")
+    assert result.exit_code == 2
+    assert "notes of ACC-01 contains the control character U+001B; remove it" in result.stderr
+    assert path.read_bytes() == before
+    # Windows line breaks are not control characters: they are saved as newlines
+    assert invoke("answer", path, "ACC-01", "--status", "met", "--note", "one\r\ntwo\ttab").exit_code == 0
+    from aiaudit.audit.load import load_audit
+
+    assert load_audit(path).answers["ACC-01"].notes == "one\ntwo\ttab"

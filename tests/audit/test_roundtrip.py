@@ -202,6 +202,7 @@ def test_an_edit_that_would_change_other_values_is_refused(mini, monkeypatch):
         tree["system"]["name"] = "changed"
 
     monkeypatch.setattr(rt, "_set_path", sloppy)
+    monkeypatch.setattr(rt, "_span_edit", lambda *args: None)  # the round trip, as when the span edit gives up
     with pytest.raises(RoundTripError, match=r"\$\.system\.name"):
         save(path, [Change(("answers", "ACC-01"), {"status": "met"})])
     assert path.read_bytes() == before
@@ -257,3 +258,199 @@ def test_flow_style_audit_becomes_block_where_a_block_value_goes():
     assert doc.data["answers"]["TR-01"]["notes"] == note
     assert "notes: |\n" in new.decode()
     assert new.decode().startswith("kind: audit\nformat: 1\nchecklists: [{path: c.yaml}]\nsystem: {name: x}\n")
+
+
+# --- the span edit: same data as the round trip, every other byte kept ----------------------------
+
+INIT_STYLE = """\
+# aiaudit audit file. Answer each item below, then run `aiaudit validate` and `aiaudit report`.
+kind: audit
+format: 1
+checklists:
+  - {path: mini-checklist.yaml}
+system:
+  name: "상담봇"
+  regions: [KR]
+answers:
+  # ── Transparency ──
+  # TR-01 [high] Are people told they are interacting with an AI system?
+  TR-01:
+    status: unanswered
+    notes: ""
+    evidence: []
+  # SEC-01 [high] Is the system tested against prompt injection?
+  SEC-01:
+    status: met
+    notes: |
+      Red team in March.
+      Report attached.
+    evidence:
+      - {path: evidence/notice.txt, sha256: f11cc0d0507abede26c0010cf1a47cc764bfca132134c7e2f3166727e8fb65ee, size: 37}
+    answered_by: kim@example.org
+    date: "2026-11-20"
+  # SEC-02 [low] Is there a rate limit?
+  SEC-02:
+    status: unanswered
+    notes: ""
+  # ACC-01 [medium] Is a person accountable for the system named?
+  ACC-01:
+    status: unanswered   # ask the lead
+    notes: ""
+    evidence: []
+signoff: []
+"""
+
+FOUR_SPACES = """\
+kind: audit
+format: 1
+checklists:
+-   path: mini-checklist.yaml
+system:
+    name: X
+    regions:
+    - KR
+answers:
+    TR-01:
+        status: met
+        evidence:
+        -   path: evidence/notice.txt
+            size: 37
+    SEC-01:
+        status: partial
+        notes: >
+            folded
+            text
+signoff: []
+"""
+
+LAYOUTS = {
+    "hand-written": HAND_WRITTEN,
+    "init": INIT_STYLE,
+    "four spaces": FOUR_SPACES,
+    "crlf + bom": "\ufeff" + INIT_STYLE.replace("\n", "\r\n"),
+}
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+_lines = st.lists(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=20), min_size=2, max_size=4
+)
+_notes = st.one_of(
+    _text,
+    _lines.map("\n".join),
+    _lines.map(lambda lines: "\n".join(lines) + "\n"),
+    st.sampled_from(["12:30", "yes", "- a", "#x"]),
+)
+_evidence = st.lists(
+    st.one_of(
+        st.fixed_dictionaries(
+            {"path": st.from_regex(r"evidence/[a-z0-9_. -]{1,12}", fullmatch=True)},
+            optional={"size": st.integers(0, 10**9), "description": _text},
+        ),
+        st.fixed_dictionaries({"url": st.from_regex(r"https://example\.org/[a-z0-9/]{0,10}", fullmatch=True)}),
+    ),
+    max_size=3,
+)
+_answer = st.fixed_dictionaries(
+    {"status": st.sampled_from(["met", "partial", "not_met", "na", "unanswered"])},
+    optional={
+        "notes": _notes,
+        "evidence": _evidence,
+        "answered_by": _text,
+        "date": st.sampled_from(["2026-11-25", "2027-01-02"]),
+    },
+)
+
+
+def _block(old, item_id):
+    """(start, end) of an answer's lines in the loader's text: from its key's line to the end of its last line."""
+    from aiaudit.audit.spanedit import _Editor, _pair
+
+    text = old.raw.decode("utf-8-sig")
+    ed = _Editor(text, (2, 2))
+    answers = _pair(old.root, "answers")[1]
+    pair = _pair(answers, item_id)
+    if pair is None:  # a new answer goes after the last one
+        at = ed.eol(ed.content_end(answers))
+        return at, at
+    start = ed.line_start(pair[0].start_mark.index)
+    return start, ed.eol(max(ed.colon_end(pair[0]), ed.content_end(pair[1])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    layout=st.sampled_from(sorted(LAYOUTS)),
+    item_id=st.sampled_from(["TR-01", "SEC-01", "SEC-02", "ACC-01", "NEW-99"]),
+    answer=_answer,
+)
+def test_span_edit_gives_the_round_trip_data_and_keeps_every_other_byte(layout, item_id, answer):
+    import aiaudit.audit.roundtrip as rt
+    from aiaudit.audit.spanedit import canonical
+
+    raw = LAYOUTS[layout].encode("utf-8")
+    old = load_bytes(raw, "audit.yaml")
+    changes = [Change(("answers", item_id), answer)]
+    expected = rt._expected(old.data, changes)
+    found = rt._span_edit(raw, old, changes, expected, "audit.yaml", 10**7)
+    assert found is not None, "the span edit gave up on a plain layout"
+    new_raw, new = found
+    # the same data as the ruamel.yaml round trip
+    _, by_ruamel = rt._round_trip(raw, changes, "audit.yaml", expected, 10**7)
+    assert canonical(new.data) == canonical(by_ruamel.data) == canonical(expected)
+    # every byte outside the answer's lines is kept
+    text, new_text = old.raw.decode("utf-8-sig"), new_raw.decode("utf-8-sig")
+    start, end = _block(old, item_id)
+    assert new_raw.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
+    assert new_text.startswith(text[:start])
+    assert new_text.endswith(text[end:])
+    # inside it, the lines of the values that did not change are kept too
+    old_answer = old.data["answers"].get(item_id)
+    if isinstance(old_answer, dict) and start < end and "{" not in text[start:end].split(":", 1)[1][:3]:
+        from aiaudit.audit.spanedit import _Editor, _pair, same
+
+        ed = _Editor(text, (2, 2))
+        node = _pair(_pair(old.root, "answers")[1], item_id)[1]
+        for key, value in old_answer.items():
+            if key in answer and same(answer[key], value):
+                k, v = _pair(node, key)
+                assert text[ed.line_start(k.start_mark.index) : ed.eol(ed.content_end(v))] in new_text
+
+
+def test_span_edit_gives_up_on_anchors_and_the_round_trip_takes_over():
+    import aiaudit.audit.roundtrip as rt
+
+    text = HAND_WRITTEN.replace("  owner: 'Team 3'", "  owner: &team 'Team 3'\n  contact: *team")
+    raw = text.encode()
+    old = load_bytes(raw, "audit.yaml")
+    changes = [Change(("answers", "ACC-01"), {"status": "met"})]
+    assert rt._span_edit(raw, old, changes, rt._expected(old.data, changes), "audit.yaml", 10**7) is None
+    new, doc = apply(raw, changes, "audit.yaml")
+    assert doc.data["answers"]["ACC-01"] == {"status": "met"}
+    assert doc.data["system"]["contact"] == "Team 3"
+
+
+def test_a_span_edit_that_does_not_verify_falls_back_to_the_round_trip(monkeypatch):
+    import aiaudit.audit.spanedit as spanedit
+
+    real = spanedit.edit
+
+    def sloppy(text, *args):  # a bug that also touches another value
+        return real(text, *args).replace("상담봇 Mini", "changed")
+
+    monkeypatch.setattr(spanedit, "edit", sloppy)
+    new, doc = apply(HAND_WRITTEN.encode(), [Change(("answers", "ACC-01"), {"status": "met"})], "audit.yaml")
+    assert doc.data["system"]["name"] == "상담봇 Mini"
+    assert doc.data["answers"]["ACC-01"] == {"status": "met"}
+
+
+def test_saving_an_answer_changes_only_its_lines(mini, invoke):
+    """The usual case end to end: `answer` on an init-style audit rewrites only that answer's lines."""
+    path = _write(mini, INIT_STYLE)
+    before = path.read_text(encoding="utf-8")
+    result = invoke("answer", path, "TR-01", "--status", "met", "--note", "배너 확인", "-e", "evidence/notice.txt", "--by", "lee")
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    head, tail = before.split("  TR-01:\n")[0], before.split("    evidence: []\n  # SEC-01", 1)[1]
+    assert after.startswith(
+        head + "  TR-01:\n    status: met\n    notes: 배너 확인\n    evidence:\n      - {path: evidence/notice.txt, sha256: "
+    )
+    assert after.endswith("  # SEC-01" + tail)

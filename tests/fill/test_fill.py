@@ -55,8 +55,8 @@ def test_whole_session_with_skip_back_help_and_quit_then_resume(open_audit, fill
     assert "Guidance: A screenshot of the notice." in out
     assert "Severity: high · Evidence required" in out
     assert "EUAIA-ART50-1" in out and "KR-AIBA-ART31-1" in out
-    assert out.count("[2/4] SEC-01") == 3  # first, after back, after help
-    assert "Navigation: s skips the item" in out
+    assert out.count("[2/4] SEC-01") == 2  # first, after back (help does not show the item again)
+    assert "At every prompt: s skips the item" in out
     assert "Not applicable needs a justification" in out
     assert "Saved TR-01 (1 of 4 answered)." in out
     assert "Stopped. 3 answers saved in this session; 3 of 4 applicable items answered." in out
@@ -222,7 +222,7 @@ def test_korean_session(open_audit, fill):
     assert "작성 안내: 고지 화면의 스크린샷입니다." in out
     assert "심각도: 높음 · 증빙 필요" in out
     assert "상태 [m/p/n/a/u · s/b/h/q]:" in out
-    assert "이동: s는 항목을 건너뜁니다" in out
+    assert "모든 입력 단계에서: s는 항목을 건너뜁니다" in out
     assert "TR-01 저장됨(해당 항목 4개 중 1개 답변)." in out
     assert "종료했습니다." in out
     assert "참고: 이 항목에는 증빙이 필요합니다." in out
@@ -264,3 +264,64 @@ def test_every_message_has_english_and_korean_with_the_same_placeholders():
         assert fields[0] == fields[1], key
         if key.startswith(("fill.", "answer.", "progress.", "lock.")) and texts["en"] != texts["ko"]:
             assert any("\uac00" <= ch <= "\ud7a3" for ch in texts["ko"]), key  # Korean text, not a copy
+
+
+# --- what is typed is what is saved (piped input; the terminal itself: test_fill_tty.py) -----------
+
+
+def test_arrow_keys_and_control_characters_in_piped_input_never_reach_the_file(open_audit, fill):
+    # a terminal without line editing passes ← as ESC [ D: the escapes are removed, and the user is told
+    result = fill(open_audit, "--item", "ACC-01", input="m\nabc\x1b[D\x1b[DX\x07\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Removed 3 control characters (arrow and function keys cannot edit text here); kept: abcX" in result.output
+    assert load_audit(open_audit).answers["ACC-01"].notes == "abcX"
+    text = open_audit.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\\e" not in text and "[D" not in text
+
+
+def test_back_skip_and_quit_work_at_the_notes_and_evidence_prompts(open_audit, fill):
+    keys = [
+        "a",  # TR-01 n/a ...
+        "b",  # ... at the justification prompt: back to the status (not a reason "b")
+        "m",  # TR-01 met
+        "Badge.",
+        "b",  # evidence prompt: back to the notes
+        "Badge shown.",
+        "evidence/notice.txt",
+        "p",  # SEC-01 partial
+        "s",  # at the notes prompt: skip the item, nothing saved
+        "n",  # SEC-02 not met
+        "",
+        "q",  # ACC-01: quit
+    ]
+    result = fill(open_audit, input="\n".join(keys) + "\n")
+    assert result.exit_code == 0, result.output
+    answers = load_audit(open_audit).answers
+    assert set(answers) == {"TR-01", "SEC-02"}
+    assert (answers["TR-01"].status, answers["TR-01"].notes) == ("met", "Badge shown.")
+    assert answers["TR-01"].evidence[0].path == "evidence/notice.txt"
+    result = fill(open_audit, "--item", "ACC-01", input="n\nq\n")
+    assert result.exit_code == 0 and "ACC-01" not in load_audit(open_audit).answers
+
+
+def test_help_at_the_notes_prompt(open_audit, fill):
+    result = fill(open_audit, "--item", "ACC-01", input="m\nh\nKim.\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Notes: type one line and press Enter; + writes several lines" in result.output
+    assert load_audit(open_audit).answers["ACC-01"].notes == "Kim."
+
+
+def test_multiline_notes_end_with_a_dot(open_audit, fill):
+    result = fill(open_audit, "--item", "ACC-01", input="p\n+\n## Owner\n\n- Kim (lead)\n.\n\n")
+    assert result.exit_code == 0, result.output
+    assert "a line holding only . ends the notes" in result.output
+    assert load_audit(open_audit).answers["ACC-01"].notes == "## Owner\n\n- Kim (lead)"
+    assert "    notes: |-\n      ## Owner\n\n      - Kim (lead)\n" in open_audit.read_text(encoding="utf-8")
+
+
+def test_jamo_typed_with_the_korean_input_method_count_as_keys(open_audit, fill):
+    # ㅡ is on the m key, ㄴ on s, ㅂ on q (두벌식)
+    result = fill(open_audit, "--lang", "ko", input="ㅡ\n메모\nevidence/notice.txt\nㄴ\nㅂ\n")
+    assert result.exit_code == 0, result.output
+    answers = load_audit(open_audit).answers
+    assert set(answers) == {"TR-01"} and answers["TR-01"].status == "met"

@@ -35,9 +35,13 @@ def audit_from_file(
 
 
 def audit_from_document(
-    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, evidence: bool = True
 ) -> tuple[Audit | None, list[Diagnostic]]:
-    """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics."""
+    """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics.
+
+    ``evidence=False`` skips reading the evidence files (no E403/E404/W402): for an editor that
+    checks the evidence of the answers it changes, before and after (:mod:`aiaudit.audit.answer`).
+    """
     if doc.data.get("kind") != "audit":
         return None, [doc.diagnostic("E107", Msg("audit.not_audit"), ("kind",))]
     problems = schema_diagnostics(doc, "audit")
@@ -59,15 +63,10 @@ def audit_from_document(
     known = {item.id for c in checklists for item in c.items}
     answers: dict[str, Answer] = {}
     for item_id, raw in data["answers"].items():
-        where = ("answers", item_id)
-        if item_id not in known:
-            problems.append(doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True))
-            continue
-        answer = _answer(item_id, raw)
-        answers[item_id] = answer
-        if answer.status == "na" and not answer.notes.strip():
-            problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
-        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence)
+        if answer is not None:
+            answers[item_id] = answer
+        problems.extend(found)
 
     problems.extend(_profile_problems(data["system"], doc))
     audit = Audit(
@@ -83,6 +82,26 @@ def audit_from_document(
         doc=doc,
     )
     return audit, sorted(set(problems))
+
+
+def check_answer(
+    doc: Document, item_id: str, raw: dict, known: set[str] | dict, allow_outside: bool = False, evidence: bool = True
+) -> tuple[Answer | None, list[Diagnostic]]:
+    """One answer of a schema-valid audit: its model (None for an unknown item) and its diagnostics.
+
+    ``known`` holds the item ids of the audit's checklists. Saving one answer re-checks only that
+    answer with this (:mod:`aiaudit.audit.answer`), so it must stay the whole per-answer check.
+    """
+    where = ("answers", item_id)
+    if item_id not in known:
+        return None, [doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True)]
+    answer = _answer(item_id, raw)
+    problems = []
+    if answer.status == "na" and not answer.notes.strip():
+        problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
+    if evidence:
+        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+    return answer, problems
 
 
 def _resolve_checklist(

@@ -12,6 +12,7 @@ from ..audit.lock import audit_lock
 from ..audit.status import progress
 from ..i18n import t
 from ..loading import DEFAULT_MAX_BYTES
+from .lineedit import key_of
 from .prompts import EXIT_INTERRUPTED, Quit, prompt
 
 _BACK = object()
@@ -68,8 +69,10 @@ def _ask_question(question: Any, default: Any, lang: str, number: int) -> Any:
     else:
         text = t("classify.prompt_number", lang, default="" if default is None else f"{default:.3g}")
     while True:
-        raw = prompt(text).strip()
-        low = raw.lower()
+        raw = prompt(text, lang, history="classify." + question.kind).strip()
+        low = key_of(raw)
+        if len(raw) == 1 and low != raw.lower():
+            raw = low  # a jamo typed with the Korean input method on: the key it sits on
         if low in ("b", "back", "뒤로"):
             return _BACK
         if low in ("q", "quit", "종료"):

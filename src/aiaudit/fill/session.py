@@ -1,15 +1,19 @@
-"""The interactive ``fill`` flow: click prompts in English or Korean, saving after every answer.
+"""The interactive ``fill`` flow: prompts in English or Korean, saving after every answer.
 
 ``fill`` walks the applicable items that have no answer yet, in checklist order, so a new run
 resumes where the last one stopped. Each answer is saved on its own (verified, atomic, comments
-kept, see :mod:`aiaudit.answering`) before the next question, so Ctrl-C, a closed terminal or a
+kept, see :mod:`aiaudit.audit.answer`) before the next question, so Ctrl-C, a closed terminal or a
 killed process loses at most the answer being typed. While a session runs it holds the audit's
-lock (:mod:`aiaudit.locking`).
+lock (:mod:`aiaudit.audit.lock`). Lines are read with line editing on a terminal
+(:mod:`aiaudit.fill.lineedit`), and what is saved is exactly the text the line showed.
 
 Keys at the status prompt: ``m`` met, ``p`` partial, ``n`` not met, ``a`` not applicable,
-``u`` unanswered, ``s`` skip, ``b`` back, ``h`` help, ``q`` quit. At the notes prompt ``e`` opens
-``$EDITOR`` (Markdown) and ``-`` clears; at the evidence prompt paths are comma-separated and
-``-`` clears. Enter keeps what the audit already has.
+``u`` unanswered. At every prompt (status, notes, the justification of n/a, evidence): ``s``
+skips the item, ``b`` goes back one prompt, ``h`` helps, ``q`` quits. At the notes prompt ``e``
+opens ``$EDITOR`` (Markdown), ``+`` starts multi-line notes ended by a line holding ``.``, ``-``
+clears, and ↑ recalls the current notes to edit them; at the evidence prompt paths are
+comma-separated (Tab completes file names) and ``-`` clears. Enter keeps what the audit already
+has.
 
 Exit codes: 0 when the session ends (all done, or ``q``), 130 when interrupted (Ctrl-C or end
 of input); answers given before the interruption are saved either way.
@@ -17,6 +21,7 @@ of input); answers given before the interruption are saved either way.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -28,14 +33,13 @@ from ..audit.status import progress
 from ..diagnostics import AiauditError, UsageError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
-from .prompts import EXIT_INTERRUPTED, Quit, prompt
+from ..model import STATUSES
+from ..text import one_line, terminal_safe
+from .lineedit import clean, key_of
+from .prompts import EXIT_INTERRUPTED, Quit, prompt, reader
 
-_KEYS = {
-    "m": "met",
-    "p": "partial",
-    "n": "not_met",
-    "a": "na",
-    "u": "unanswered",
+#: Navigation keys, the same at every prompt.
+_NAV = {
     "s": "skip",
     "skip": "skip",
     "건너뛰기": "skip",
@@ -50,6 +54,19 @@ _KEYS = {
     "quit": "quit",
     "종료": "quit",
 }
+
+_KEYS = {
+    **_NAV,
+    "m": "met",
+    "p": "partial",
+    "n": "not_met",
+    "a": "na",
+    "u": "unanswered",
+}
+
+
+class _Nav(str):
+    """A navigation key typed at a notes or evidence prompt: ``skip`` or ``back`` (``quit`` raises)."""
 
 
 # --- fill ----------------------------------------------------------------------------------------
@@ -114,15 +131,21 @@ class _FillSession:
     def run(self) -> int:
         lang = self.lang
         click.echo(t("fill.intro", lang, path=self.editor.name, count=len(self.queue)))
-        click.echo(t("fill.keys", lang))
+        click.echo(t("fill_edit.keys", lang))
+        if reader().editing:
+            click.echo(t("fill_edit.editing", lang))
         index = 0
+        show = True
         try:
             while index < len(self.queue):
                 result = self.queue[index]
-                self._show(index, result)
+                if show:
+                    self._show(index, result)
+                show = True
                 action = self._ask_status(result)
                 if action == "help":
-                    click.echo(t("fill.help", lang))
+                    click.echo(t("fill_edit.help", lang))
+                    show = False
                     continue
                 if action == "quit":
                     raise Quit
@@ -133,11 +156,17 @@ class _FillSession:
                 if action == "back":
                     if index == 0:
                         click.echo(t("fill.at_first", lang))
+                        show = False
                     else:
                         index -= 1
                     continue
-                if self._answer(result, action):
+                outcome = self._answer(result, action)
+                if outcome in ("saved", "skip"):
+                    if outcome == "skip":
+                        self.skipped.add(result.item.id)
                     index += 1
+                else:  # back to the status of this item, or the save was refused
+                    show = outcome != "status"
         except Quit:
             click.echo(self._summary("fill.quit"))
             return 0
@@ -164,28 +193,38 @@ class _FillSession:
         item = result.item
         click.echo("")
         header = f"[{index + 1}/{len(self.queue)}] {item.id} · {result.section.title.get(lang)}"
-        click.echo(click.style(header, bold=True))
-        click.echo(f"  {item.question.get(lang)}")
+        click.echo(click.style(terminal_safe(header), bold=True))
+        click.echo(terminal_safe(f"  {item.question.get(lang)}"))
         if item.guidance.get(lang):
-            click.echo(f"  {t('fill.guidance', lang)}: {item.guidance.get(lang)}")
+            click.echo(terminal_safe(f"  {t('fill.guidance', lang)}: {item.guidance.get(lang)}"))
         severity = t("severity." + item.severity, lang)
         click.echo(f"  {t('fill.severity', lang)}: {severity} · {t('init.evidence.' + item.evidence, lang)}")
         refs = []
         for ref in item.refs:
             clause = self.clauses.get(ref)
             refs.append(f"{ref} ({clause.title.get(lang)})" if clause is not None and clause.title.get(lang) else ref)
-        click.echo(f"  {t('fill.clauses', lang)}: {'; '.join(refs)}")
+        click.echo(terminal_safe(f"  {t('fill.clauses', lang)}: {'; '.join(refs)}"))
         if not result.applicable:
             click.echo(f"  {t('fill.not_applicable', lang)}")
         current = self._current(result)
         if current.get("status") and current.get("status") != "unanswered":
-            status = t("status." + current["status"], lang)
+            status = t("status." + current["status"], lang) if current["status"] in STATUSES else str(current["status"])
             notes = " ".join(str(current.get("notes") or "").split())
             notes = (notes[:60] + "…") if len(notes) > 60 else notes
             evidence = ", ".join(str(e.get("path") or e.get("url")) for e in current.get("evidence") or [] if isinstance(e, dict))
-            click.echo(f"  {t('fill.current', lang, status=status, notes=notes or '-', evidence=evidence or '-')}")
+            line = t("fill.current", lang, status=status, notes=notes or "-", evidence=evidence or "-")
+            click.echo(f"  {terminal_safe(line)}")
 
     # -- prompts --------------------------------------------------------------------------------
+
+    def _nav(self, raw: str, help_key: str) -> _Nav | None:
+        """The navigation key ``raw`` is (``quit`` raises, ``help`` is shown here and returns ``help``), else None."""
+        action = _NAV.get(key_of(raw))
+        if action == "quit":
+            raise Quit
+        if action == "help":
+            click.echo(t(help_key, self.lang))
+        return _Nav(action) if action else None
 
     def _ask_status(self, result: ItemResult) -> str:
         lang = self.lang
@@ -193,50 +232,92 @@ class _FillSession:
         keep = current if current and current != "unanswered" else None
         text = t("fill.status_prompt_keep" if keep else "fill.status_prompt", lang, current=keep or "")
         while True:
-            raw = prompt(text).strip()
-            key = raw.lower()
+            raw = prompt(text, lang, history="status").strip()
+            key = key_of(raw)
             if not key and keep:
                 return keep
-            action = _KEYS.get(key) or normalize_status(key)
+            action = _KEYS.get(key) or normalize_status(raw)
             if action:
                 return action
             click.echo(t("fill.bad_key", lang, name=raw or "⏎"))
 
-    def _ask_notes(self, result: ItemResult, status: str) -> str | None:
+    def _ask_notes(self, result: ItemResult, status: str, draft: str | None = None) -> str | None | _Nav:
+        """The new notes: text, ``""`` to clear, None to keep; or a navigation key.
+
+        ``draft`` is what was typed for this item before going back from the evidence prompt: ↑
+        recalls it first.
+        """
         lang = self.lang
         old = str(self._current(result).get("notes") or "")
-        text = t("fill.notes_prompt_keep" if old.strip() else "fill.notes_prompt", lang)
+        recall = tuple(x for x in (old, draft) if x and x.strip())
+        if status == "na" and not old.strip():
+            click.echo(t("fill_edit.na_reason", lang))
+        text = t("fill_edit.notes_prompt_keep" if old.strip() else "fill_edit.notes_prompt", lang)
         while True:
-            raw = prompt(text)
+            raw = prompt(text, lang, history="notes", recall=recall, multiline=True)
+            command = raw.strip()
+            nav = self._nav(command, "fill_edit.help_notes")
             notes: str | None
-            if raw.strip().lower() == "e":
+            if nav == "help":
+                continue
+            if nav is not None:
+                return nav
+            if key_of(command) == "e":
                 edited = click.edit(old, extension=".md", require_save=True)
                 if edited is None:
                     click.echo(t("fill.editor_unchanged", lang))
                     notes = None
                 else:
-                    notes = edited.rstrip()
-            elif raw.strip() == "-":
+                    notes, removed = clean(edited.rstrip(), multiline=True)
+                    if removed:
+                        click.echo(t("fill_edit.removed", lang, count=removed, text=one_line(notes) or "⏎"))
+            elif command == "+":
+                notes = self._ask_lines()
+                if notes is None:
+                    continue
+            elif command == "-":
                 notes = ""
-            elif raw.strip() == "":
+            elif command == "":
                 notes = None
             else:
-                notes = raw.strip()
+                notes = command
             effective = old if notes is None else notes
             if status == "na" and not effective.strip():
                 click.echo(t("fill.na_needs_notes", lang))
                 continue
             return notes
 
-    def _ask_evidence(self, result: ItemResult, status: str) -> tuple[str, ...] | None:
+    def _ask_lines(self) -> str | None:
+        """Multi-line notes, one prompt per line, ended by a line holding only ``.``; None when empty."""
+        lang = self.lang
+        click.echo(t("fill_edit.multiline", lang))
+        lines: list[str] = []
+        while True:
+            try:
+                line = prompt(t("fill_edit.line_prompt", lang, n=len(lines) + 1), lang, history="lines")
+            except EOFError:
+                break
+            if line.strip() == ".":
+                break
+            lines.append(line.rstrip())
+        text = "\n".join(lines).strip("\n")
+        return text or None
+
+    def _ask_evidence(self, result: ItemResult, status: str) -> tuple[str, ...] | None | _Nav:
+        """The new evidence: paths or URLs, ``()`` to clear, None to keep; or a navigation key."""
         lang = self.lang
         item = result.item
         old = [e for e in self._current(result).get("evidence") or [] if isinstance(e, dict)]
-        if status in ("na", "unanswered") or (item.evidence == "none" and not old):
-            return None
         text = t("fill.evidence_prompt_keep" if old else "fill.evidence_prompt", lang)
+        recall = ", ".join(str(e.get("path") or e.get("url")) for e in old)
         while True:
-            raw = prompt(text).strip()
+            raw = prompt(text, lang, history="evidence", recall=(recall,) if recall else (), complete=self._complete_path)
+            raw = raw.strip()
+            nav = self._nav(raw, "fill_edit.help_evidence")
+            if nav == "help":
+                continue
+            if nav is not None:
+                return nav
             if raw == "":
                 chosen: tuple[str, ...] | None = None
             elif raw == "-":
@@ -253,18 +334,52 @@ class _FillSession:
                 click.echo(t("fill.evidence_expected", lang))
             return chosen
 
-    def _answer(self, result: ItemResult, status: str) -> bool:
-        """Ask notes and evidence, then save; False (ask the item again) when the save is refused."""
-        notes = self._ask_notes(result, status)
-        evidence = self._ask_evidence(result, status)
-        inp = AnswerInput(result.item.id, status=status, notes=notes, evidence=evidence)
+    def _complete_path(self, text: str) -> list[str]:
+        """File names under the audit's folder that start with ``text`` (folders end with ``/``)."""
+        base = self.editor.folder
+        head, _, tail = text.rpartition("/")
+        folder = (base / head) if head else base
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return []
+        out = []
+        for name in names:
+            if name.startswith(tail) and not (name.startswith(".") and not tail.startswith(".")):
+                path = f"{head}/{name}" if head else name
+                out.append(path + "/" if (folder / name).is_dir() else path)
+        return out
+
+    def _answer(self, result: ItemResult, status: str) -> str:
+        """Ask notes and evidence, then save: ``saved``, ``skip``, ``status`` (back to the status) or ``retry``."""
+        item = result.item
+        has_evidence = bool([e for e in self._current(result).get("evidence") or [] if isinstance(e, dict)])
+        ask_evidence = status not in ("na", "unanswered") and (item.evidence != "none" or has_evidence)
+        notes: str | None | _Nav = None
+        evidence: tuple[str, ...] | None | _Nav = None
+        step = 0
+        while step < 2:
+            if step == 0:
+                notes = self._ask_notes(result, status, draft=notes if isinstance(notes, str) else None)
+                if isinstance(notes, _Nav):
+                    return "status" if notes == "back" else "skip"
+                step = 1 if ask_evidence else 2
+            else:
+                evidence = self._ask_evidence(result, status)
+                if isinstance(evidence, _Nav):
+                    if evidence == "skip":
+                        return "skip"
+                    step = 0
+                    continue
+                step = 2
+        inp = AnswerInput(item.id, status=status, notes=notes, evidence=evidence)  # type: ignore[arg-type]
         try:
             self.editor.answer(inp)
         except AiauditError as exc:
             click.echo(t("fill.not_saved", self.lang, reason=exc.format(self.lang)), err=True)
-            return False
-        self.saved.append(result.item.id)
-        self.skipped.discard(result.item.id)
+            return "retry"
+        self.saved.append(item.id)
+        self.skipped.discard(item.id)
         p = progress(self.editor.audit)
-        click.echo(t("fill.saved", self.lang, item=result.item.id, answered=p.answered, applicable=p.applicable))
-        return True
+        click.echo(t("fill.saved", self.lang, item=item.id, answered=p.answered, applicable=p.applicable))
+        return "saved"
