@@ -120,4 +120,37 @@ def doctor(lang) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (report, doctor)
+@click.command()
+@click.argument("audit", type=click.Path(path_type=str))
+@click.option("-o", "--output", required=True, help="The draft to write: .md, .html or .json (`-` for Markdown on stdout).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None, help="Overrides the extension.")
+@lang_option
+@max_bytes_option
+@outside_option
+def haip(audit, output, fmt, lang, max_bytes, allow_outside_evidence) -> None:
+    """Write a starting draft of the OECD HAIP report: AUDIT's answers along the framework's 7 sections.
+
+    Each section lists what the audit's items say about it (notes and evidence) and the items still
+    open. A draft for people to edit, not a submission.
+    """
+    from pathlib import Path
+
+    from ..audit.evaluation import evaluate
+    from ..audit.load import load_audit
+    from ..files import atomic_write
+    from ..render.haip import FORMATS, sections
+
+    if fmt is None:
+        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(Path(output).suffix.lower(), "md")
+    evaluation = evaluate(load_audit(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes))
+    data = FORMATS[fmt](evaluation, lang)
+    if output == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    atomic_write(output, data)
+    parts = sections(evaluation)
+    written = sum(1 for s in parts if s.answers)
+    click.echo(t("haip.done", lang, path=output, sections=written, gaps=sum(len(s.gaps) for s in parts)), err=True)
+
+
+COMMANDS = (report, doctor, haip)
