@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,7 +105,7 @@ def test_any_input_loads_or_yields_diagnostics_inside_the_file(raw):
     try:
         doc = load_bytes(raw, "f.yaml")
     except DiagnosticError as exc:
-        lines = raw.count(b"\n") + 1
+        lines = len(re.split(rb"\r\n|\r|\n", raw))  # YAML breaks lines at CR LF, CR and LF, as editors do
         for d in exc.diagnostics:
             assert 1 <= d.line <= lines + 1
             assert d.col >= 1

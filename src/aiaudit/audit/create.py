@@ -83,9 +83,10 @@ def render_audit(
         lines.append(f"  {key}: {_q(value)}")
     lines.append("answers:")
     listed = skipped = 0
-    in_force = [c for c in checklists if applies(c.applies_when, system)]  # a module that does not fit lists nothing
+    # a module that does not fit lists nothing, even items it includes from elsewhere
+    in_force = {item.id for c in checklists if applies(c.applies_when, system) for item in c.items}
     for section in merge_sections(checklists):
-        items = [i for i in section.items if any(c.item(i.id) for c in in_force) and applies(i.applies_when, system)]
+        items = [i for i in section.items if i.id in in_force and applies(i.applies_when, system)]
         skipped += len(section.items) - len(items)
         if not items:
             continue

@@ -250,10 +250,15 @@ class Evaluation:
 def evaluate(audit: Audit) -> Evaluation:
     """Evaluate every item of the audit's checklists against its system profile and answers."""
     results = []
-    checklist_applies = {c.id: applies(c.applies_when, audit.system) for c in audit.checklists}
+    # An item is in force when a checklist of the audit that carries it applies (a module that does
+    # not fit the profile carries nothing, even items it included from elsewhere).
+    in_force: set[str] = set()
+    for checklist in audit.checklists:
+        if applies(checklist.applies_when, audit.system):
+            in_force.update(item.id for item in checklist.items)
     for section in audit.sections:
         for item in section.items:
-            applicable = checklist_applies.get(item.origin, True) and applies(item.applies_when, audit.system)
+            applicable = item.id in in_force and applies(item.applies_when, audit.system)
             answer = audit.answers.get(item.id)
             status = answer.status if answer is not None else "unanswered"
             results.append(ItemResult(item, section, applicable, answer, status))
