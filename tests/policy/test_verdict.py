@@ -45,6 +45,36 @@ def test_the_shipped_example_has_one_verdict_in_report_and_gate(policy, tmp_path
     assert verdict["passed"] == gate.passed
 
 
+def test_the_shipped_example_tells_one_story(tmp_path):
+    """Classification, regions and answers agree; the notes are Korean; the verdict follows from the answers."""
+    from aiaudit.cli.kinds import kinds
+    from aiaudit.validation import validate_file
+
+    folder = tmp_path / "example"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "audit.yaml"
+    codes = {d.code for d in validate_file(path, kinds()).diagnostics}
+    assert not codes & {"W402", "W403", "W404"}, codes
+    ev = evaluate(load_audit(path))
+    system = ev.audit.system
+    classification = system["classification"]
+    assert classification["eu_ai_act"]["in_scope"] is False and system["regions"] == ["KR"]
+    assert classification["kr_ai_basic_act"]["in_scope"] and classification["kr_ai_basic_act"]["categories"] == ["generative"]
+    assert system["risk_tier"] == classification["eu_ai_act"]["category"] == "limited"
+    assert [r.item.id for r in ev.applicable if r.status == "unanswered"] == []
+    for r in ev.applicable:
+        hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in r.answer.notes)
+        assert hangul > len(r.answer.notes) / 3, f"{r.item.id} is not answered in Korean"
+    # Most things are done; the machine-readable marking (TR-02, critical) is only partly done, with its plan as
+    # evidence, so the example is not ready under the baseline policy, and TR-02 is the first finding named.
+    gate = run_gate(str(path), "preset:genai-baseline", today=TODAY)
+    verdict = verdict_of(gate)
+    assert verdict.status == NOT_READY and [r.id for r in gate.failed_rules] == ["must-meet/severity/critical"]
+    assert "TR-02" in str(verdict.reasons[1])
+    tr02 = next(r for r in ev.applicable if r.item.id == "TR-02")
+    assert tr02.status == "partial" and tr02.answer.evidence
+
+
 AUDIT_HEAD = """\
 kind: audit
 format: 1
@@ -103,7 +133,7 @@ def test_a_critical_not_met_is_never_ready_even_when_the_policy_forgets_it(tmp_p
     answers = "".join(
         f"  {r.item.id}: {{status: {'not_met' if r.item.id == critical else 'met'}, notes: ok}}\n" for r in ev.applicable
     )
-    head = text[: text.index("answers:")]
+    head = text[: text.index("\nanswers:") + 1]  # the top-level key; system.classification has its own answers:
     audit.write_text(head + "answers:\n" + answers, encoding="utf-8")
     gate = run_gate(str(audit), str(lenient), today=TODAY)
     verdict = verdict_of(gate)
@@ -117,7 +147,7 @@ def test_a_partial_draft_is_marked_draft(fmt, tmp_path):
     shutil.copytree(EXAMPLE, folder)
     audit = folder / "audit.yaml"
     text = audit.read_text(encoding="utf-8")
-    audit.write_text(text[: text.index("answers:")] + "answers: {}\n", encoding="utf-8")
+    audit.write_text(text[: text.index("\nanswers:") + 1] + "answers: {}\n", encoding="utf-8")
     out = render(fmt, evaluate(load_audit(audit)), "en", ReportOptions(generated=WHEN)).decode("utf-8")
     if fmt == "json":
         verdict = json.loads(out)["verdict"]
