@@ -25,7 +25,11 @@ def test_scores_on_the_mini_audit(mini):
     principles = ev.by_principle()
     assert principles["accountability"].percent == 0.0 and principles["ethics"].percent is None
     frameworks = ev.by_framework()
-    assert frameworks["owasp-llm"].percent == 50.0  # SEC-01 partial; SEC-02 justified na
+    # coverage of applicable clauses: LLM01 half met (SEC-01 partial), LLM10 out (SEC-02 justified na),
+    # the 8 other clauses addressed by no item count 0: 0.5 / 9
+    assert frameworks["owasp-llm"].percent == round(100 * 0.5 / 9, 1)
+    owasp = ev.standings()["owasp-llm"]
+    assert owasp.covered == 2 and len(owasp.applicable) == 10
     # a Korea-only system: the EU AI Act does not reach it, so it gets no figure at all
     assert "eu-ai-act" not in frameworks
     assert ev.standings()["eu-ai-act"].scope.status == "not_in_scope" and ev.standings()["eu-ai-act"].score is None

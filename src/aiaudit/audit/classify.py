@@ -465,6 +465,8 @@ def classify(answers: dict[str, Any], lang: str = "en") -> Result:
         else:
             kr_why.append(r("kr_not_significant", areas=names))
             kr_duties.append("KR-AIBA-ART33")
+    else:
+        kr_why.append(r("kr_no_area"))
     if generates:
         categories.append("generative")
         kr_why.append(r("kr_generative", content=", ".join(t(f"classify.o.generates.{g}", lang) for g in generates)))
@@ -483,6 +485,8 @@ def classify(answers: dict[str, Any], lang: str = "en") -> Result:
             categories.append("high-performance")
             kr_why.append(r("kr_high_performance", flops=_flops_text(flops)))
             kr_duties += ["KR-AIBA-DEF-HPAI", "KR-AIBA-ART32"]
+    else:
+        kr_why.append(r("kr_below_tier" if flops is not None else "kr_tier_unknown", flops=_flops_text(flops)))
 
     if not categories:
         categories.append("none")

@@ -113,10 +113,11 @@ class CrosswalkRow:
 class FrameworkStanding:
     """How the audited system stands against one framework.
 
-    ``scope`` says whether the framework reaches the system at all; when it does, ``score`` is
-    computed over the applicable items that cite a clause binding the system (voluntary
-    frameworks: any clause that is not informational). It is coverage of applicable clauses, a
-    readiness figure, never a statement of compliance.
+    ``scope`` says whether the framework reaches the system at all; when it does, ``score`` is the
+    coverage of its applicable clauses: each clause that binds the system counts once, with the
+    weighted score of the applicable items that address it, and 0 when no item does (voluntary
+    frameworks: every clause that is not informational). A readiness figure, never a statement
+    of compliance.
     """
 
     framework: Framework
@@ -193,13 +194,7 @@ class Evaluation:
                 )
                 for clause in fw.clauses
             )
-            counted: dict[str, ItemResult] = {}
-            for row in rows:
-                if row.applicability.applies:
-                    for r in row.items:
-                        counted.setdefault(r.item.id, r)
-            result = score(counted.values()) if scope.reaches and counted else None
-            out[fw_id] = FrameworkStanding(fw, scope, rows, result)
+            out[fw_id] = FrameworkStanding(fw, scope, rows, _clause_score(rows) if scope.reaches else None)
         return out
 
     def standings(self) -> dict[str, FrameworkStanding]:
@@ -245,6 +240,30 @@ class Evaluation:
         from ..library.catalog import frameworks
 
         return framework_standing(frameworks()[framework_id], self.facts)
+
+
+def _clause_score(rows: tuple[CrosswalkRow, ...]) -> Score | None:
+    """Coverage of applicable clauses: each clause that binds the system counts once, with the weighted
+    score of the applicable items that address it (0 when none does); clauses whose items are all
+    justified not applicable are left out. The status counts are those of the items involved."""
+    earned = possible = 0.0
+    counted: dict[str, ItemResult] = {}
+    for row in rows:
+        if not row.applicability.applies:
+            continue
+        for r in row.items:
+            counted.setdefault(r.item.id, r)
+        if not row.items:
+            possible += 1
+            continue
+        clause = score(row.items)
+        if clause.possible:
+            earned += clause.earned / clause.possible
+            possible += 1
+    if not possible:
+        return None
+    counts = score(counted.values()).counts
+    return Score(earned, possible, counts)
 
 
 def evaluate(audit: Audit) -> Evaluation:

@@ -140,8 +140,11 @@ def format_text(p: Progress, lang: str, verdict=None) -> str:
     )
     classification = p.audit.system.get("classification") or {}
     if classification:
-        eu = (classification.get("eu_ai_act") or {}).get("category")
+        eu_block = classification.get("eu_ai_act") or {}
+        eu = eu_block.get("category")
         eu = t(f"classify.category.{eu}", lang) if eu else "-"
+        if eu_block.get("in_scope") is False:
+            eu += " " + t("progress.reference_only", lang)
         kr = (classification.get("kr_ai_basic_act") or {}).get("categories") or []
         kr = ", ".join(t(f"classify.kr_category.{c}", lang) for c in kr) or "-"
         lines.append(t("progress.classified", lang, eu=eu, kr=kr))

@@ -92,9 +92,26 @@ def verdict_of(result: GateResult) -> Verdict:
         reasons.append((order[r.item.severity], message))
     if result.waived_count and status != NOT_READY:
         reasons.append((5, Msg("verdict.reason.waived", n=result.waived_count)))
+    unreached = _laws_out_of_scope(result)
+    if unreached:
+        reasons.insert(0, (-1, Msg("verdict.reason.laws_out_of_scope", policy=result.policy.label, laws=", ".join(unreached))))
     reasons.sort(key=lambda pair: pair[0])
     listed = tuple(m for _, m in reasons[:MAX_REASONS])
     return Verdict(status, result.policy.label, listed, max(0, len(reasons) - MAX_REASONS))
+
+
+def _laws_out_of_scope(result: GateResult) -> list[str]:
+    """The laws a policy is written for (its framework rules) when none of them reaches the system."""
+    named = list(result.policy.min_frameworks) + [c.framework for c in result.policy.cover]
+    if not named:
+        return []
+    from ..library.catalog import frameworks
+
+    catalog = frameworks()
+    laws = [fw_id for fw_id in dict.fromkeys(named) if fw_id in catalog and catalog[fw_id].scope is not None]
+    if not laws or any(result.evaluation.scope(fw_id).reaches for fw_id in laws):
+        return []
+    return [catalog[fw_id].short.en for fw_id in laws]
 
 
 def audit_verdict(
