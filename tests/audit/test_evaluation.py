@@ -33,7 +33,9 @@ def test_scores_on_the_mini_audit(mini):
 
 def test_unanswered_and_unjustified_na_are_gaps(mini):
     audit = mini / "audit.yaml"
-    text = audit.read_text(encoding="utf-8").replace("    notes: Internal pilot with five users; no public endpoint.\n", "")
+    text = audit.read_text(encoding="utf-8").replace(
+        "    notes: Internal pilot with five users; no public endpoint.\n", ""
+    )
     audit.write_text(text, encoding="utf-8")
     # an unjustified na is invalid for validate, but the model still scores it as a gap
     from aiaudit.audit.load import audit_from_file
@@ -67,12 +69,8 @@ def test_findings_are_ordered_by_severity_then_weight(mini):
         ({"field": "system.gpai", "exists": False}, {}, True),
         ({"not": {"field": "system.public_facing", "equals": True}}, {"public_facing": True}, False),
         (
-            {
-                "all": [
-                    {"field": "system.regions", "contains": "KR"},
-                    {"any": [{"field": "system.gpai", "equals": True}, {"field": "system.users", "contains": "minors"}]},
-                ]
-            },
+            {"all": [{"field": "system.regions", "contains": "KR"}, {"any": [{"field": "system.gpai", "equals": True},
+                                                                              {"field": "system.users", "contains": "minors"}]}]},
             {"regions": ["KR"], "users": ["minors"]},
             True,
         ),

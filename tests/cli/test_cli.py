@@ -115,11 +115,9 @@ def test_report_writes_self_contained_html(invoke, mini, tmp_path):
 
 def test_report_escapes_hostile_text(invoke, mini, tmp_path):
     audit = mini / "audit.yaml"
-    text = (
-        audit.read_text(encoding="utf-8")
-        .replace("name: 상담봇 Mini", 'name: "<script>alert(1)</script>"')
-        .replace("Tested manually only.", "<img src=x onerror=alert(1)> [x](javascript:alert(1))")
-    )
+    text = audit.read_text(encoding="utf-8").replace(
+        "name: 상담봇 Mini", 'name: "<script>alert(1)</script>"'
+    ).replace("Tested manually only.", "<img src=x onerror=alert(1)> [x](javascript:alert(1))")
     audit.write_text(text, encoding="utf-8")
     out = tmp_path / "r.html"
     assert invoke("report", audit, "-o", out).exit_code == 0
@@ -166,7 +164,6 @@ def test_printed_schema_validates_the_fixture(invoke, mini):
 
 def test_docs_document_every_diagnostic_code():
     from aiaudit.diagnostics import CODES
-
     ROOT = Path(__file__).resolve().parents[2]
 
     docs = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")

@@ -201,6 +201,8 @@ def test_condition_errors_point_into_the_alternative_the_author_meant(tmp_path):
 
 
 def test_misspelled_builtin_checklist_suggests_the_near_match(tmp_path):
-    got, result = check(tmp_path, "kind: audit\nformat: 1\nchecklists: [{id: genai-baselin}]\nsystem: {name: x}\nanswers: {}\n")
+    got, result = check(
+        tmp_path, "kind: audit\nformat: 1\nchecklists: [{id: genai-baselin}]\nsystem: {name: x}\nanswers: {}\n"
+    )
     assert got == [("E303", 3, 14)]
     assert "did you mean 'genai-baseline'" in result.diagnostics[0].message
