@@ -281,8 +281,9 @@ def _pins(old: Side, new: Side) -> tuple[tuple[PinChange, ...], tuple[ChecklistC
         }
 
     a, b = pinned(old), pinned(new)
+    none = (None, None)
     pins = tuple(
-        PinChange(label, *a.get(label, (None, None)), *b.get(label, (None, None)))
+        PinChange(label, a.get(label, none)[0], b.get(label, none)[0], a.get(label, none)[1], b.get(label, none)[1])
         for label in [*b, *(k for k in a if k not in b)]
         if a.get(label) != b.get(label)
     )

@@ -14,8 +14,8 @@ from typing import Any
 
 from .. import __version__
 from ..audit import evidence as _evidence
-from ..diagnostics import AiauditError
 from ..audit.evaluation import Evaluation, ItemResult, Score, score
+from ..diagnostics import AiauditError
 from ..i18n import localize, t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of
