@@ -60,6 +60,12 @@ _CODES = [
     Code("E310", "untranslated-text", ERROR, "A Korean text has no Hangul and reads as English (or an English text is Korean)."),
     Code("E311", "clause-prefix", ERROR, "A framework clause or date id does not start with the framework's prefix."),
     Code("E312", "duplicate-clause-id", ERROR, "A framework file uses the same clause or date id twice."),
+    Code(
+        "E313",
+        "invalid-change-record",
+        ERROR,
+        "A checklist's `changes` record does not fit it (version order, unknown or kept item ids).",
+    ),
     Code("W301", "empty-selection", WARNING, "An include selects no item."),
     Code("W302", "uncovered-clause", WARNING, "Clauses of a framework the checklist targets are covered by no item."),
     Code("W304", "korean-term", WARNING, "A Korean text uses a variant the terms table replaces (checklists/terms)."),
@@ -75,6 +81,12 @@ _CODES = [
     Code("W402", "evidence-changed", WARNING, "An evidence file's sha256 or size differs from what the answer recorded."),
     Code("W403", "unknown-profile-value", WARNING, "A profile value (users, regions) is unknown; no condition can match it."),
     Code("W404", "classification-regions", WARNING, "The classification and system.regions disagree on a law."),
+    Code(
+        "W405",
+        "answer-needs-review",
+        WARNING,
+        "`aiaudit upgrade` carried this answer over from a changed item; check it and answer again.",
+    ),
     # Other kinds.
     Code("E501", "invalid-reference", ERROR, "A policy or rubric refers to something that does not exist."),
     # Grading (a class of submissions).

@@ -56,6 +56,30 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ChecklistChange:
+    """What changed in one version of a checklist (its ``changes:`` list), as data ``aiaudit upgrade`` acts on.
+
+    ``renamed`` maps an old id to its new id, ``split`` an old id to the items it became, ``merged``
+    a new id to the old items it replaces, ``removed`` an old id to the reason. ``reworded`` items
+    ask something else now (answers are kept and marked for review); ``recited`` items cite other
+    clauses (answers are kept as they are). ``checklist`` is the checklist that records the change
+    (an including checklist inherits the records of the checklists it includes).
+    """
+
+    version: str
+    checklist: str
+    date: str | None = None
+    summary: Text | None = None
+    added: tuple[str, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict, hash=False)
+    split: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    merged: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    removed: dict[str, Text | None] = field(default_factory=dict, hash=False)
+    reworded: tuple[str, ...] = ()
+    recited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Checklist:
     id: str
     version: str
@@ -67,6 +91,7 @@ class Checklist:
     applies_when: Any = None
     policy: str | None = None  # the built-in policy preset a report judges readiness by (without --policy)
     module: Any = None  # a module added to a baseline: {"reason": Text}; None for a full checklist
+    changes: tuple[ChecklistChange, ...] = ()  # its own ``changes:`` records, then those of the checklists it includes
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -171,6 +196,7 @@ class Answer:
     evidence: tuple[Evidence, ...] = ()
     answered_by: str | None = None
     date: str | None = None
+    review: Any = None  # set by ``aiaudit upgrade``: {reason, from, checklist, version} until the item is answered again
 
 
 @dataclass(frozen=True)
@@ -191,6 +217,7 @@ class Signoff:
     date: str
     role: str = ""
     statement: str = ""
+    signature: Any = None  # {method, principal, key, content_sha256, value} written by ``aiaudit sign``
 
 
 @dataclass(frozen=True)

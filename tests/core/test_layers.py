@@ -21,12 +21,12 @@ LAYERS: list[tuple[str, ...]] = [
     ("library",),
     ("audit",),
     ("policy",),
-    ("render", "gate", "grading", "fill", "report"),
+    ("render", "gate", "grading", "fill", "report", "lifecycle"),
     ("serve",),
     ("cli", "__main__"),
 ]
 #: Allowed imports between different packages of the same layer.
-SIDEWAYS = {("grading", "render"), ("__main__", "cli")}
+SIDEWAYS = {("grading", "render"), ("lifecycle", "render"), ("__main__", "cli")}
 
 
 def part(module: str) -> str:

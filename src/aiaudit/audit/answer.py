@@ -265,6 +265,8 @@ class Editor:
             new["notes"] = _newlines(inp.notes)
         if inp.evidence is not None:
             new["evidence"] = [self._evidence_entry(e, old.get("evidence") or []) for e in inp.evidence]
+        if inp.status is not None:
+            new.pop("review", None)  # answering a marked item again is its review (aiaudit upgrade)
         by = inp.answered_by or self.answered_by
         if by:
             new["answered_by"] = by

@@ -159,6 +159,16 @@ def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> 
     return Checked(VERIFIED, found)
 
 
+def check_bytes(entry: Evidence, data: bytes) -> Checked:
+    """Check an evidence entry against a copy of the file held in memory (e.g. attached to a PDF report)."""
+    found = FileFacts(Path(entry.path or ""), len(data), hashlib.sha256(data).hexdigest())
+    if entry.sha256 is None and entry.size is None:
+        return Checked(UNRECORDED, found)
+    if (entry.size is not None and entry.size != found.size) or (entry.sha256 is not None and entry.sha256 != found.sha256):
+        return Checked(CHANGED, found)
+    return Checked(VERIFIED, found)
+
+
 def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileFacts, str] | None:
     """The evidence file a user means when recording it, and the path to record.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..i18n import Msg
 from ..library.builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path
-from ..library.checklists import builtin_checklist, checklist_from_file
+from ..library.checklists import builtin_checklist, checklist_from_file, version_key
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
 from ..schemas import schema_diagnostics
@@ -66,6 +66,10 @@ def audit_from_document(
         answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence)
         if answer is not None:
             answers[item_id] = answer
+            if answer.review is not None:
+                problems.append(_review_warning(doc, answer))
+        elif found and found[0].code == "E401":
+            found = [_moved_item(doc, item_id, checklists) or found[0], *found[1:]]
         problems.extend(found)
 
     problems.extend(_profile_problems(data["system"], doc))
@@ -76,7 +80,10 @@ def audit_from_document(
         checklists=tuple(checklists),
         system=data["system"],
         answers=answers,
-        signoff=tuple(Signoff(s["name"], s["date"], s.get("role", ""), s.get("statement", "")) for s in data.get("signoff", [])),
+        signoff=tuple(
+            Signoff(s["name"], s["date"], s.get("role", ""), s.get("statement", ""), s.get("signature"))
+            for s in data.get("signoff", [])
+        ),
         submitted_at=data.get("submitted_at"),
         raw=doc.raw,
         doc=doc,
@@ -131,10 +138,13 @@ def _resolve_checklist(
             problems.append(doc.diagnostic("E406", Msg("audit.checklist_invalid", path=repr(ref.path)), where + ("path",)))
             return None
     if ref.version is not None and ref.version != checklist.version:
-        message = Msg("audit.version_changed", id=checklist.id, recorded=ref.version, version=checklist.version)
+        newer = version_key(ref.version) > version_key(checklist.version)
+        key = "audit.version_newer" if newer else "audit.version_behind"
+        message = Msg(key, id=checklist.id, recorded=ref.version, version=checklist.version, audit=doc.name)
         problems.append(doc.diagnostic("W401", message, where))
     elif ref.sha256 is not None and ref.sha256 != checklist.sha256:
-        problems.append(doc.diagnostic("W401", Msg("audit.checklist_changed", checklist=repr(ref.label)), where))
+        message = Msg("audit.checklist_changed_upgrade", checklist=repr(ref.label), audit=doc.name)
+        problems.append(doc.diagnostic("W401", message, where))
     return checklist
 
 
@@ -151,6 +161,33 @@ def _conflicting_items(checklists: list[Checklist], doc: Document) -> list[Diagn
     return out
 
 
+def _moved_item(doc: Document, item_id: str, checklists: list[Checklist]) -> Diagnostic | None:
+    """E401 for an answer to an item that change records renamed, split, merged or removed: says so, names ``upgrade``."""
+    for checklist in checklists:
+        for change in checklist.changes:
+            targets = change.split.get(item_id) or ((change.renamed[item_id],) if item_id in change.renamed else ())
+            targets = targets or tuple(new for new, olds in change.merged.items() if item_id in olds)
+            if targets or item_id in change.removed:
+                what = Msg("audit.moved_to", items=", ".join(targets)) if targets else Msg("audit.moved_removed")
+                message = Msg(
+                    "audit.moved_item",
+                    item=repr(item_id),
+                    checklist=change.checklist,
+                    version=change.version,
+                    what=what,
+                    audit=doc.name,
+                )
+                return doc.diagnostic("E401", message, ("answers", item_id), key=True)
+    return None
+
+
+def _review_warning(doc: Document, answer: Answer) -> Diagnostic:
+    review = answer.review
+    sources = ", ".join(review.get("from") or ()) or answer.item_id
+    message = Msg(f"audit.review.{review.get('reason', 'reworded')}", item=answer.item_id, sources=sources)
+    return doc.diagnostic("W405", message, ("answers", answer.item_id, "review"))
+
+
 def _answer(item_id: str, raw: dict) -> Answer:
     return Answer(
         item_id=item_id,
@@ -162,6 +199,7 @@ def _answer(item_id: str, raw: dict) -> Answer:
         ),
         answered_by=raw.get("answered_by"),
         date=raw.get("date"),
+        review=raw.get("review"),
     )
 
 

@@ -10,6 +10,7 @@ import click
 
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
+from ..text import terminal_safe
 from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
 from .complete import complete_checklist, complete_status
 
@@ -122,11 +123,12 @@ def init(
 @click.option("--section", "sections", multiple=True, help="Only the items of this section id (repeatable).")
 @click.option("--item", "items", multiple=True, help="Only this item, answered or not (repeatable).")
 @click.option("--all", "include_all", is_flag=True, help="Also revisit items that already have an answer.")
+@click.option("--review", is_flag=True, help="Only the answers `aiaudit upgrade` marked for review.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
 @lang_option
 @max_bytes_option
 @outside_option
-def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allow_outside_evidence) -> None:
+def fill(audit, sections, items, include_all, review, answered_by, lang, max_bytes, allow_outside_evidence) -> None:
     """Answer the audit's open items interactively, one question at a time.
 
     Saves after every answer (atomic, comments kept); a new run resumes at the first unanswered
@@ -136,6 +138,16 @@ def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allo
     """
     from ..fill.session import run_fill
 
+    if review:
+        from ..audit.load import load_audit
+        from ..audit.upgrade import review_items
+
+        items = tuple(items) + tuple(
+            i for i in review_items(load_audit(audit, allow_outside_evidence, max_bytes)) if i not in items
+        )
+        if not items:
+            click.echo(t("upgrade.nothing_to_review", lang, path=audit))
+            return
     code = run_fill(
         audit,
         lang=lang,
@@ -231,6 +243,12 @@ def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> 
     verdict, _ = audit_verdict(
         state.evaluation, loaded.doc, policy_spec, allow_outside=allow_outside_evidence, max_bytes=max_bytes
     )
+    from ..audit import signing
+    from ..audit.upgrade import review_items
+
+    allowed = signing.allowed_signers_file(None, Path(audit).parent) if loaded.signoff else None
+    signatures = signing.check_signoffs(loaded.doc.data, allowed) if loaded.signoff else []
+    to_review = review_items(loaded)
     if fmt == "json":
         payload = state.to_dict(lang)
         payload["verdict"] = {
@@ -240,9 +258,15 @@ def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> 
             "passed": verdict.passed,
             "reasons": [m.text(lang) for m in verdict.reasons],
         }
+        payload["signoff"] = [c.to_dict(lang) for c in signatures]
+        payload["review"] = list(to_review)
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(state, lang, verdict))
+        if to_review:
+            click.echo(t("status.review", lang, n=len(to_review), path=audit))
+        for c in signatures:
+            click.echo(terminal_safe(t("status.signature", lang, message=c.message)))
 
 
 COMMANDS = (init, fill, answer, classify, status)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document
-from ..model import Checklist, Item, Section, Text
+from ..model import Checklist, ChecklistChange, Item, Section, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
 from .builtins import BUILTIN_PREFIX, builtin_checklist_path, load_builtin
@@ -74,6 +74,7 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
     stack = _stack + (checklist_id,)
     sections: dict[str, dict] = {}  # id -> {"meta": Section, "items": [Item]}
     seen_items: dict[str, tuple] = {}
+    inherited: list[ChecklistChange] = []
 
     def add(item: Item, section: Section, where: tuple) -> None:
         if item.id in seen_items:
@@ -102,6 +103,7 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         selected = _select(source, inc, doc, where, problems)
         for section, item in selected:
             add(item, section, where)
+        inherited.extend(c for c in source.changes if c not in inherited)
 
     known_sections: set[str] = set()
     for s_idx, sec in enumerate(data.get("sections", [])):
@@ -135,6 +137,8 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         for e in sections.values()
         if e["items"]
     )
+    own = tuple(_change(raw, checklist_id) for raw in data.get("changes", ()))
+    problems.extend(_change_problems(own, str(data["version"]), set(seen_items), doc))
     checklist = Checklist(
         id=checklist_id,
         version=str(data["version"]),
@@ -146,8 +150,77 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         applies_when=data.get("applies_when"),
         policy=data.get("policy"),
         module={"reason": Text.of(data["module"].get("reason"))} if isinstance(data.get("module"), dict) else None,
+        changes=own + tuple(inherited),
     )
     return checklist, sorted(set(problems))
+
+
+# --- versions and change records ------------------------------------------------------------------
+
+
+def version_key(version: str) -> tuple:
+    """A sort key for a semantic version (``1.10.0`` after ``1.9.0``; ``1.1.0-rc1`` before ``1.1.0``)."""
+    core, _, pre = str(version).split("+", 1)[0].partition("-")
+    numbers = []
+    for part in core.split("."):
+        numbers.append(int(part) if part.isdigit() else 0)
+    while len(numbers) < 3:
+        numbers.append(0)
+    return (*numbers, (1,) if not pre else (0, pre))
+
+
+def _change(raw: dict, checklist_id: str) -> ChecklistChange:
+    return ChecklistChange(
+        version=str(raw["version"]),
+        checklist=checklist_id,
+        date=raw.get("date"),
+        summary=Text.of(raw.get("summary")),
+        added=tuple(raw.get("added", ())),
+        renamed=dict(raw.get("renamed", {})),
+        split={k: tuple(v) for k, v in raw.get("split", {}).items()},
+        merged={k: tuple(v) for k, v in raw.get("merged", {}).items()},
+        removed={k: Text.of(v) for k, v in raw.get("removed", {}).items()},
+        reworded=tuple(raw.get("reworded", ())),
+        recited=tuple(raw.get("recited", ())),
+    )
+
+
+def _change_problems(changes: tuple[ChecklistChange, ...], version: str, items: set[str], doc: Document) -> list[Diagnostic]:
+    """E313 for change records that do not fit the checklist: versions out of order or newer than the
+    checklist, a new id (added, split, renamed or merged into) that the checklist does not have and no
+    later record moves on, an old id the checklist still has, or an item listed twice in one record."""
+    out = []
+    previous = None
+    for n, change in enumerate(changes):
+        where = ("changes", n)
+        key = version_key(change.version)
+        if previous is not None and key <= previous:
+            out.append(doc.diagnostic("E313", Msg("library.change_order", version=change.version), where + ("version",)))
+        if key > version_key(version):
+            message = Msg("library.change_newer", version=change.version, current=version)
+            out.append(doc.diagnostic("E313", message, where + ("version",)))
+        previous = key
+        later = set()
+        for other in changes[n + 1 :]:
+            later.update(other.renamed, other.split, other.removed, *other.merged.values())
+        olds = [*change.renamed, *change.split, *change.removed, *(o for v in change.merged.values() for o in v)]
+        news = [*change.added, *change.renamed.values(), *(t for v in change.split.values() for t in v), *change.merged]
+        for kind, ids in (("old", olds), ("new", news)):
+            for item_id in sorted(set(ids)):
+                if kind == "new" and item_id not in items and item_id not in later:
+                    message = Msg("library.change_unknown_item", item=item_id, version=change.version)
+                    out.append(doc.diagnostic("E313", message, where))
+                elif kind == "old" and item_id in items:
+                    message = Msg("library.change_item_kept", item=item_id, version=change.version)
+                    out.append(doc.diagnostic("E313", message, where))
+        for item_id in sorted({i for i in olds if olds.count(i) > 1}):
+            message = Msg("library.change_twice", item=item_id, version=change.version)
+            out.append(doc.diagnostic("E313", message, where))
+        for item_id in (*change.reworded, *change.recited):
+            if item_id not in items and item_id not in later:
+                message = Msg("library.change_unknown_item", item=item_id, version=change.version)
+                out.append(doc.diagnostic("E313", message, where))
+    return out
 
 
 def _item(raw: dict, section: dict, checklist_id: str) -> Item:

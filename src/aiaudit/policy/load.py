@@ -101,6 +101,8 @@ class Policy:
     evidence_required_for: tuple[str, ...] = ()
     evidence_integrity: bool = False
     waivers: tuple[Waiver, ...] = ()
+    require_signatures: int = 0  # 0: sign-off signatures are not required
+    allowed_signers: str | None = None  # the allowed-signers file (resolved from the policy's folder)
 
     @property
     def label(self) -> str:
@@ -247,6 +249,11 @@ def _policy(doc: Document, base: Document | None) -> Policy:
     for entry in rule("cover_frameworks", []):
         entry = {"framework": entry} if isinstance(entry, str) else entry
         cover.append(Coverage(entry["framework"], tuple(entry.get("clauses", ()))))
+    signature = rule("require_signature", False)
+    signature = {"count": 1} if signature is True else (signature or {})
+    allowed = signature.get("allowed_signers")
+    if allowed is not None and "require_signature" in rules and not rules["require_signature"][1].name.startswith(PRESET_PREFIX):
+        allowed = str(Path(rules["require_signature"][1].name).parent / allowed)
     waivers = []
     for source in (base, doc):
         if source is None:
@@ -271,6 +278,8 @@ def _policy(doc: Document, base: Document | None) -> Policy:
         evidence_required_for=tuple(rule("evidence_required_for", ())),
         evidence_integrity=bool(rule("evidence_integrity", False)),
         waivers=tuple(waivers),
+        require_signatures=int(signature.get("count", 1)) if signature else 0,
+        allowed_signers=allowed,
     )
 
 

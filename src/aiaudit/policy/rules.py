@@ -12,6 +12,7 @@ Rule ids (never renumbered; SARIF, JUnit and GitLab reports key on them):
 ``max-age``                           the audit is at most N days old
 ``evidence-required/<severity>``      met/partial items of that severity cite evidence
 ``evidence-integrity``                recorded evidence sha256/size still match the files
+``require-signature``                 enough sign-off signatures are valid, and none is invalid
 ``waiver/<ITEM>``                     the waiver for that item has not expired
 ``complete``                          every applicable item is answered (always checked; an
                                       audit that fails only this rule is a *draft*)
@@ -179,7 +180,18 @@ def evaluate_rules(
     """Run every rule of ``policy`` on ``evaluation`` (whose audit was loaded from ``doc``)."""
     ctx = _Context(evaluation, policy, doc, today, allow_outside)
     rules: list[RuleResult] = []
-    for check in (_complete, _min_scores, _must_meet, _coverage, _max_age, _evidence_required, _evidence_integrity, _waivers):
+    checks = (
+        _complete,
+        _min_scores,
+        _must_meet,
+        _coverage,
+        _max_age,
+        _evidence_required,
+        _evidence_integrity,
+        _signature,
+        _waivers,
+    )
+    for check in checks:
         rules.extend(check(ctx))
     return GateResult(policy, evaluation, doc.name, tuple(rules), today)
 
@@ -460,6 +472,42 @@ def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item) -> Msg |
             return ctx.t("integrity.size", item=item_id, path=item.path, size=item.size)
         return ctx.t("integrity.changed", item=item_id, path=item.path)
     return None
+
+
+# --- signatures -------------------------------------------------------------------------------
+
+
+def _signature(ctx: _Context) -> Iterator[RuleResult]:
+    """``require-signature``: at least N valid sign-off signatures (checked against the allowed signers) and none invalid."""
+    wanted = ctx.policy.require_signatures
+    if not wanted:
+        return
+    from ..audit import signing
+    from ..diagnostics import AiauditError
+
+    rule_id = "require-signature"
+    title = ctx.t("rule.require_signature", count=wanted)
+    top = ctx.where(("signoff",), key=True) if ctx.doc.has(("signoff",)) else ctx.where()
+    try:
+        allowed = signing.allowed_signers_file(ctx.policy.allowed_signers, Path(ctx.doc.name).parent)
+    except AiauditError as exc:
+        yield _result(rule_id, "require-signature", title, False, exc.message, top)
+        return
+    checks = signing.check_signoffs(ctx.doc.data, allowed)
+    violations = [
+        Violation(f"signoff-{c.index + 1}", c.message, ctx.where(("signoff", c.index, "signature")), FAIL)
+        for c in checks
+        if c.status in (signing.INVALID, signing.UNTRUSTED, signing.UNCHECKED)
+    ]
+    valid = sum(c.status == signing.VALID for c in checks)
+    if allowed is None:
+        message = ctx.t("signature.no_allowed_signers")
+        yield _result(rule_id, "require-signature", title, False, message, top, violations)
+        return
+    ok = valid >= wanted
+    key = "signature.ok" if ok and not violations else "signature.fail"
+    message = ctx.t(key, valid=valid, count=wanted, failed=len(violations))
+    yield _result(rule_id, "require-signature", title, ok, message, top, violations)
 
 
 # --- waivers ----------------------------------------------------------------------------------

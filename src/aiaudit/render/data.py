@@ -15,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..audit import evidence as _evidence
 from ..audit.evaluation import Evaluation, ItemResult, Score, score
+from ..diagnostics import AiauditError
 from ..i18n import localize, t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of
@@ -112,12 +113,36 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
         ],
         "items": [_item(r, lang, checks) for r in evaluation.results],
         "evidence": evidence_rows,
-        "signoff": [{"name": s.name, "role": s.role, "date": _jsonable(s.date), "statement": s.statement} for s in audit.signoff],
+        "signoff": _signoff(audit, lang),
     }
     return Report(data, files, evaluation)
 
 
 # --- pieces -----------------------------------------------------------------------------------
+
+
+def _signoff(audit, lang: str) -> list[dict[str, Any]]:
+    """Sign-off entries; a signed one carries its signature status now (``signature``: None when unsigned)."""
+    from ..audit import signing
+
+    checks: dict[int, signing.SignatureCheck] = {}
+    if any(s.signature for s in audit.signoff) and audit.doc is not None:
+        try:
+            allowed = signing.allowed_signers_file(None, Path(audit.name).parent)
+        except AiauditError:  # a missing allowed-signers file named in the environment: check integrity only
+            allowed = None
+        checks = {c.index: c for c in signing.check_signoffs(audit.doc.data, allowed)}
+    out = []
+    for n, s in enumerate(audit.signoff):
+        entry: dict[str, Any] = {"name": s.name, "role": s.role, "date": _jsonable(s.date), "statement": s.statement}
+        c = checks.get(n)
+        entry["signature"] = (
+            {"status": c.status, "principal": c.principal, "key": c.key, "text": c.message.text(lang)}
+            if c is not None and c.status != signing.UNSIGNED
+            else None
+        )
+        out.append(entry)
+    return out
 
 
 def _score(sc: Score, findings: int) -> dict[str, Any]:

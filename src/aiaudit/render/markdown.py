@@ -200,7 +200,7 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     if d["signoff"]:
         out += _table(
             [m["report.signoff.name"], m["report.signoff.role"], m["report.signoff.date"], m["report.signoff.statement"]],
-            [[escape(s["name"]), escape(s["role"]), escape(s["date"]), escape(s["statement"])] for s in d["signoff"]],
+            [[escape(s["name"]), escape(s["role"]), escape(s["date"]), escape(_signed(s))] for s in d["signoff"]],
         )
     else:
         out += [escape(m["report.no_signoff"]), ""]
@@ -217,3 +217,9 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
         "",
     ]
     return "\n".join(out)
+
+
+def _signed(entry: dict) -> str:
+    """The statement, and the signature's status when the entry is signed (aiaudit sign)."""
+    signature = entry.get("signature")
+    return f"{entry['statement']} ({signature['text']})".strip() if signature else entry["statement"]

@@ -29,6 +29,10 @@ from .html import render_report
 from .options import PDF_VARIANTS, ReportOptions
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+#: The PDF keyword that records the embedded audit's sha256 (``aiaudit verify report.pdf`` compares it).
+AUDIT_SHA256_KEYWORD = "aiaudit-audit-sha256:"
+#: The start of the embedded audit's attachment description (followed by its sha256).
+AUDIT_ATTACHMENT_DESCRIPTION = "Source audit (kind: audit), sha256 "
 
 
 class PdfUnavailable(AiauditError):
@@ -118,7 +122,7 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
         weasyprint.Attachment(
             string=audit.raw,
             name=Path(audit.name).name or "audit.yaml",
-            description=f"Source audit (kind: audit), sha256 {audit.sha256}",
+            description=f"{AUDIT_ATTACHMENT_DESCRIPTION}{audit.sha256}",
             relationship="Source",
             created=when.replace(tzinfo=None),
             modified=when.replace(tzinfo=None),
@@ -143,14 +147,20 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
     kwargs = {"attachments": attachments}
     if options.pdf_variant:
         kwargs["pdf_variant"] = options.pdf_variant
-    return html_to_pdf(html, fetcher, **kwargs), fetcher
+    keywords = [f"{AUDIT_SHA256_KEYWORD}{audit.sha256}"]
+    return html_to_pdf(html, fetcher, keywords=keywords, **kwargs), fetcher
 
 
-def html_to_pdf(html: str, fetcher=None, **write_options) -> bytes:
-    """A PDF of HTML through WeasyPrint, loading nothing but what ``fetcher`` allows (default: ``data:`` URLs only)."""
+def html_to_pdf(html: str, fetcher=None, keywords: Iterable[str] = (), **write_options) -> bytes:
+    """A PDF of HTML through WeasyPrint, loading nothing but what ``fetcher`` allows (default: ``data:`` URLs only).
+
+    ``keywords`` are added to the PDF's Keywords (Info dictionary and XMP).
+    """
     weasyprint = _weasyprint()
     fetcher = fetcher if fetcher is not None else locked_fetcher(allowed_files=(), allowed_dirs=())
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher, media_type="print").render()
+    if keywords:
+        document.metadata.keywords = [*(document.metadata.keywords or []), *keywords]
     with _quiet():
         return document.write_pdf(**write_options)
 
