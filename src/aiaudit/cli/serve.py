@@ -93,7 +93,8 @@ def serve(
 
 
 def _workspace(path, lang, answered_by, allow_outside, max_bytes, max_upload, policy_spec):
-    from ..serve.app import Site, create_app
+    from ..serve.app import create_app
+    from ..serve.site import Site
     from ..serve.workspace import Settings, Workspace
 
     target = Path(path or ".")
@@ -130,8 +131,9 @@ def _workspace(path, lang, answered_by, allow_outside, max_bytes, max_upload, po
 
 def _classroom(class_dir, rubric_source, overrides, deadline, lang, max_bytes):
     from ..grading.rubric import deadline_option, load_rubric
-    from ..serve.app import Site, create_app
+    from ..serve.app import create_app
     from ..serve.classroom import Classroom
+    from ..serve.site import Site
 
     rubric = load_rubric(rubric_source, max_bytes=max_bytes)
     if deadline is not None:

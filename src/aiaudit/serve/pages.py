@@ -20,7 +20,7 @@ from ..diagnostics import AiauditError
 from ..i18n import Msg, t
 from ..model import SEVERITIES
 from ..render.notes import render_notes
-from .app import STATUS_CODES, Site, document, download, file_download, outcome_json, with_query
+from .site import STATUS_CODES, Site, document, download, file_download, outcome_json, with_query
 from .workspace import AnswerForm, AuditEntry, AuditState, Outcome, revision_of
 
 # --- routes --------------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ async def preview(site: Site, request: Request) -> Response:
 
 
 def _live_html(site: Site, request: Request, entry: AuditEntry, state: AuditState) -> str:
-    from .app import environment
+    from .site import environment
 
     lang = site.lang(request)
     return environment().get_template("_live.html").render(**site.context(request, lang), nav=_nav(entry, state, ""))
