@@ -23,7 +23,7 @@ from ..diagnostics import UsageError
 from ..i18n import Msg
 
 #: The modules of the ``web`` extra, with the package that provides each.
-WEB_MODULES = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("multipart", "python-multipart"))
+WEB_MODULES = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("python_multipart", "python-multipart"))
 
 
 def require_web() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -93,7 +94,6 @@ def serve(
     app = app_factory(guard)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = guard.url(shown)
-    announce(url)
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -108,14 +108,35 @@ def serve(
         limit_concurrency=64,
     )
     server = uvicorn.Server(config)
-    folder = open_browser(url) if browser else None
+    previous = _stop_on_signals(server)
     try:
-        if ready is not None:
-            ready.set()
-        server.run(sockets=[sock])
+        announce(url)
+        folder = open_browser(url) if browser else None
+        try:
+            if ready is not None:
+                ready.set()
+            server.run(sockets=[sock])
+        finally:
+            remove_quietly(folder)
+            with contextlib.suppress(OSError):
+                sock.close()
     finally:
-        remove_quietly(folder)
-        with contextlib.suppress(OSError):
-            sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     sys.stdout.flush()
     return 0
+
+
+def _stop_on_signals(server) -> dict:
+    """Ctrl-C and SIGTERM stop the server cleanly, also when they arrive before uvicorn listens for them.
+
+    uvicorn puts back the handlers it found when it stops and then raises the signal again; with
+    these in place that second delivery only asks an already stopped server to stop.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(sig, frame) -> None:
+        server.should_exit = True
+
+    return {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
