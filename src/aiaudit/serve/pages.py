@@ -446,9 +446,10 @@ def _read_classify(form, system: dict) -> tuple[dict[str, Any], dict[str, Msg], 
     for q in QUESTIONS:
         if not q.when(answers):
             continue
-        if q.id not in shown:
+        if q.id not in shown:  # a follow-up the page did not show yet: a provisional answer, never saved
             unseen.append(q.id)
-            answers[q.id] = base.get(q.id, [] if q.kind == "multi" else None)
+            fallback = {"yesno": False, "multi": [], "number": None}[q.kind]
+            answers[q.id] = base.get(q.id, fallback) if base.get(q.id) is not None else fallback
             continue
         try:
             if q.kind == "yesno":

@@ -14,7 +14,7 @@ A local web server is reachable by every program and web page on the machine, so
   ``X-CSRF-Token`` header); :func:`csrf_ok` checks it, and the application refuses without it.
 * **Size**: a request body larger than the limit is cut off with 413 before it is read further.
 * **Headers** on every response: a strict Content-Security-Policy (scripts and styles only from
-  this server, no inline script, no frames of it elsewhere), ``nosniff``, no referrer, no caching.
+  this server, no inline script, no frames of it elsewhere), ``nosniff``, a same-origin referrer only, no caching.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ class GuardMiddleware:
         from markupsafe import escape
 
         body = (
-            '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
             f'<meta http-equiv="refresh" content="0;url={escape(target)}"><title>aiaudit</title></head>'
             f'<body><p><a href="{escape(target)}">aiaudit</a></p></body></html>'
         ).encode()
@@ -215,7 +215,9 @@ class GuardMiddleware:
                     (b"content-type", b"text/html; charset=utf-8"),
                     (b"set-cookie", cookie.encode()),
                     (b"content-length", str(len(body)).encode()),
-                    *_SECURITY_HEADERS,
+                    *[h for h in _SECURITY_HEADERS if h[0] != b"referrer-policy"],
+                    (b"referrer-policy", b"no-referrer"),  # the token URL is never sent on
+                    (b"cache-control", b"no-store"),
                     (b"content-security-policy", APP_CSP.encode()),
                 ],
             }
@@ -242,7 +244,8 @@ class GuardMiddleware:
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer, browsers send "Origin: null" on form posts
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"SAMEORIGIN"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
