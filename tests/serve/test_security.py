@@ -311,3 +311,14 @@ def test_notes_are_escaped_and_sanitised_like_reports(client):
         assert "<script>alert" not in html and "<img src=x" not in html
     report = client.http.get(client.audit_url() + "/report.html").text
     assert "<script>alert" not in report
+
+
+def test_with_allow_remote_addresses_work_but_names_still_do_not():
+    from aiaudit.serve.security import Guard
+
+    local = Guard(port=8000)
+    assert local.host_ok("127.0.0.1:8000") and not local.host_ok("192.168.1.5:8000")
+    remote = Guard(port=8000, hosts=("0.0.0.0",))
+    assert remote.host_ok("192.168.1.5:8000") and remote.host_ok("[fe80::1]:8000")
+    assert not remote.host_ok("attacker.example:8000")  # DNS rebinding needs a name
+    assert not remote.host_ok("192.168.1.5:8001")

@@ -65,16 +65,22 @@ class Guard:
         name, port = _split_host(host)
         if port != self.port:
             return False
-        return name in self.allowed_names
+        if name in self.allowed_names:
+            return True
+        # An address cannot be rebound the way a name can: with --allow-remote, any IP literal is fine.
+        return self.remote and _is_ip(name)
 
     @property
     def allowed_names(self) -> set[str]:
-        names = set()
-        for h in self.hosts:
-            names.add(h.lower().strip("[]"))
+        names = {h.lower().strip("[]") for h in self.hosts}
         if any(_is_loopback(h) for h in self.hosts):
             names |= {"127.0.0.1", "localhost", "::1"}
         return names
+
+    @property
+    def remote(self) -> bool:
+        """Listening beyond loopback (``--allow-remote``): then any IP address may be named as Host."""
+        return not all(_is_loopback(h) for h in self.hosts)
 
     def origin_ok(self, origin: str) -> bool:
         """Whether an ``Origin`` header is this server's own (``http://host:port``)."""
@@ -116,6 +122,14 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:
