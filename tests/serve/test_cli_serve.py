@@ -111,7 +111,8 @@ def test_without_the_web_extra_serve_says_what_to_install(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "aiaudit: error: the web workspace needs the 'web' extra (starlette is not installed): pip install 'aiaudit[web]'"
+        "aiaudit: error: the web workspace needs the 'web' extra (starlette is not installed): install aiaudit with it, "
+        "e.g. pip install '.[web]' in its checkout"
     )
 
 

@@ -13,7 +13,7 @@ Modules:
 * :mod:`.app`: the Starlette application (routes, templates, forms);
 * :mod:`.server`: the uvicorn server, the printed URL and the browser.
 
-The web framework is an optional extra (``pip install 'aiaudit[web]'``): nothing outside this
+The web framework is an optional extra (``pip install '.[web]'``): nothing outside this
 package imports it, and :func:`require_web` says in one line what to install when it is missing.
 """
 
