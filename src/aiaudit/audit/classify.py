@@ -532,3 +532,21 @@ def regions_after(system: dict[str, Any], result: Result) -> list[str] | None:
     elif not result.kr_in_scope and "KR" in out:
         out.remove("KR")
     return out if out != regions else None
+
+
+def classification_changes(system: dict[str, Any], answers: dict[str, Any], date: str, lang: str = "en"):
+    """What ``classify`` writes for complete answers: the result, the file changes, and the new regions (None: unchanged).
+
+    The changes set ``system.classification``, ``system.risk_tier`` and, when the classification
+    says the system is (or is not) offered in the EU or Korea, ``system.regions`` (see
+    :func:`regions_after`). ``aiaudit classify`` and ``aiaudit serve`` both save these.
+    """
+    from .roundtrip import Change
+
+    result = classify(answers, lang)
+    block = result.to_classification(answers, date, system)
+    changes = [Change(("system", "classification"), block), Change(("system", "risk_tier"), result.risk_tier)]
+    regions = regions_after(system, result)
+    if regions is not None:
+        changes.append(Change(("system", "regions"), regions))
+    return result, changes, regions

@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,3 +203,92 @@ def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileF
     if outside:
         raise EvidenceOutside(Msg("evidence.outside", path=repr(given), folder=repr(str(base))))
     return None
+
+
+# --- storing a new evidence file (uploads) ----------------------------------------------------------
+
+#: The folder, inside the audit's folder, where uploaded evidence goes.
+UPLOAD_FOLDER = "evidence"
+#: Characters never kept in an uploaded file's name: path separators, characters Windows forbids,
+#: controls and bidirectional overrides (they would make a name read differently from what it is).
+_UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_NAME_BYTES = 120
+
+
+class EvidenceTooLarge(ValueError):
+    """An uploaded file is larger than the limit; nothing was kept."""
+
+
+def safe_file_name(name: str) -> str:
+    """A file name for an uploaded file: its last path part only, NFC, no separators, controls or leading dots."""
+    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE_NAME.sub("_", base).strip(" .")
+    if not base or _RESERVED.match(base):
+        base = f"evidence-{base}" if base else "evidence"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or len(ext) > 16:
+        stem, ext = base, ""
+    while len((stem + ("." + ext if ext else "")).encode("utf-8")) > _NAME_BYTES:
+        stem = stem[:-1]
+    return stem + ("." + ext if ext else "")
+
+
+def store(folder: Path, name: str, source, max_bytes: int, subfolder: str = UPLOAD_FOLDER) -> tuple[FileFacts, str, bool]:
+    """Keep an uploaded file as evidence of the audit in ``folder``: ``<folder>/<subfolder>/<safe name>``.
+
+    ``source`` is a binary file object, read in chunks; more than ``max_bytes`` raises
+    :class:`EvidenceTooLarge` and keeps nothing. The file never replaces another one: a file with
+    the same name and the same content is reused, otherwise ``name-2.ext``, ``name-3.ext`` ... is
+    chosen. The subfolder must stay inside ``folder`` (:class:`EvidenceOutside` when it is a link
+    out). Returns the file's facts, the path to record (relative, with ``/``) and whether a new
+    file was created.
+    """
+    base = Path(os.path.abspath(folder))
+    target_dir = resolve(base, subfolder)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    if not target_dir.is_dir():
+        raise EvidenceUnreadable(Msg("evidence.special", path=repr(subfolder)))
+    safe = safe_file_name(name)
+    digest = hashlib.sha256()
+    size = 0
+    tmp = target_dir / f".upload.{os.urandom(6).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while block := source.read(1 << 20):
+                size += len(block)
+                if size > max_bytes:
+                    raise EvidenceTooLarge(Msg("evidence.too_large", name=safe, limit=max_bytes))
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        sha = digest.hexdigest()
+        stem, dot, ext = safe.rpartition(".")
+        if not dot:
+            stem, ext = safe, ""
+        for n in range(1, 1000):
+            candidate = safe if n == 1 else f"{stem}-{n}" + (f".{ext}" if ext else "")
+            final = target_dir / candidate
+            try:
+                os.link(tmp, final)  # never replaces an existing file
+            except FileExistsError:
+                try:
+                    same = facts(final)
+                except (FileNotFoundError, EvidenceUnreadable):
+                    continue
+                if same.sha256 == sha and same.size == size:
+                    return same, (final.relative_to(resolve(base, ".")).as_posix()), False
+                continue
+            except OSError:  # no hard links here (e.g. FAT): rename when the name is free
+                if os.path.lexists(final):
+                    continue
+                os.replace(tmp, final)
+            recorded = final.relative_to(resolve(base, ".")).as_posix()
+            return facts(final), recorded, True
+        raise EvidenceUnreadable(Msg("evidence.special", path=repr(safe)))  # pragma: no cover - 1000 namesakes
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

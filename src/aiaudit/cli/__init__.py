@@ -9,7 +9,7 @@ import click
 
 from .. import __version__
 from ..diagnostics import EXIT_INTERNAL, EXIT_INVALID, EXIT_UNUSABLE
-from . import audit, gate, grade, library, lifecycle, report, validate
+from . import audit, gate, grade, library, lifecycle, report, serve, validate
 from .base import Group
 
 
@@ -23,7 +23,7 @@ def cli() -> None:
     """
 
 
-for _module in (validate, audit, report, library, gate, grade, lifecycle):
+for _module in (validate, audit, report, library, gate, grade, lifecycle, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -100,8 +100,7 @@ def run_classify(
     allow_outside: bool = False,
 ) -> int:
     """``aiaudit classify``: ask (or read) the answers, classify, and write the result into the audit."""
-    from ..audit.classify import classify, complete, read_answers_file, regions_after
-    from ..audit.roundtrip import Change
+    from ..audit.classify import classification_changes, complete, read_answers_file
 
     given = read_answers_file(answers_file, max_bytes) if answers_file else None
     with audit_lock(path):
@@ -121,12 +120,7 @@ def run_classify(
                 click.echo("", err=True)
                 click.echo(t("classify.interrupted", lang), err=True)
                 return EXIT_INTERRUPTED
-        result = classify(answers, lang)
-        block = result.to_classification(answers, editor.date, system)
-        changes = [Change(("system", "classification"), block), Change(("system", "risk_tier"), result.risk_tier)]
-        regions = regions_after(system, result)
-        if regions is not None:
-            changes.append(Change(("system", "regions"), regions))
+        result, changes, regions = classification_changes(system, answers, editor.date, lang)
         editor.save_changes(changes)
         after = progress(editor.audit).applicable
     if assumed:

@@ -524,3 +524,18 @@ def _grade_all(subs: list[Submission], config: Config, jobs: int | None, on_resu
                 if on_result:
                     on_result(results[n])
     return [results[n] for n in range(len(subs))]
+
+
+def grade_in_memory(sub: Submission, config: Config):
+    """Grade one submission without writing anything: its grade and its evaluation (None when it is broken).
+
+    For ``aiaudit serve --class``, which shows the feedback in the browser and grades a team again
+    after the instructor changes its overrides. Diagnostics name files relative to the submissions
+    folder, as in the written outputs; never raises for bad input.
+    """
+    try:
+        grade, ev = _grade(sub, config)
+    except Exception as exc:  # a bug or an unexpected input: this team is listed, the class goes on
+        diag = Diagnostic(sub.path, 1, 1, "E603", Msg("grading.diag.failed", error=f"{type(exc).__name__}: {exc}"))
+        grade, ev = _invalid(sub, [diag], config, ""), None
+    return _replace(grade, diagnostics=_relative(grade.diagnostics, Path(sub.path).parent)), ev

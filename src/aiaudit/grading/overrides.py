@@ -220,3 +220,11 @@ def _from_csv(raw: bytes, name: str, rubric: Rubric) -> Overrides:
         raise DiagnosticError(problems)
     built = {team: TeamOverrides(e["criteria"], e["late"], None, e["comment"]) for team, e in teams.items()}
     return Overrides(name, built, positions)
+
+
+def overrides_from_document(doc: Document, rubric: Rubric) -> Overrides:
+    """The overrides of a loaded YAML document; raise :class:`DiagnosticError` on any problem.
+
+    ``aiaudit serve --class`` checks the overrides file with this before it saves an edit of it.
+    """
+    return _from_yaml(doc, rubric)
