@@ -224,3 +224,62 @@ def check_output(
         base = os.path.realpath(folder)
         if real == base or Path(real).is_relative_to(base):
             raise UsageError(Msg("files.output_in_input_folder", path=shown, folder=str(folder)))
+
+
+#: Entries of a submissions folder that grading never treats as a team (see ``grading.batch.discover``).
+_NOT_A_TEAM = (".", "~$", "__")
+_YAML = (".yaml", ".yml")
+
+
+def _holds_yaml(folder: Path, depth: int = 3) -> bool:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.name.lower().endswith(_YAML):
+            return True
+        if (
+            depth
+            and entry.name != "feedback"
+            and entry.is_dir(follow_symlinks=False)
+            and _holds_yaml(Path(entry.path), depth - 1)
+        ):
+            return True
+    return False
+
+
+def check_grading_output(root: str | Path, out: str | Path, extra_inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse a grading output folder (exit 2) that would write into the submissions.
+
+    ``OUT`` may not be ``SUBMISSIONS`` itself nor lie inside a team's submission; a folder directly
+    in ``SUBMISSIONS`` is fine when it is new or holds no YAML (a previous run's output). Nor may
+    ``OUT/feedback`` be a submission, ``SUBMISSIONS`` lie inside ``OUT/feedback``, or ``grades.csv``
+    and ``overview.html`` be one of ``extra_inputs`` (the rubric, the overrides file).
+    """
+    root_r = Path(os.path.realpath(root))
+    out_r = Path(os.path.realpath(out))
+    feedback_r = Path(os.path.realpath(Path(out) / "feedback"))
+    if out_r == root_r:
+        raise UsageError(Msg("files.grade_output_is_submissions", out=str(out), root=str(root)))
+
+    def team_of(path: Path) -> str | None:
+        if not path.is_relative_to(root_r) or path == root_r:
+            return None
+        first = path.relative_to(root_r).parts[0]
+        return None if first.startswith(_NOT_A_TEAM) else first
+
+    team = team_of(out_r)
+    if team is not None:
+        direct = out_r.parent == root_r
+        if not direct or (out_r.is_dir() and _holds_yaml(out_r)) or out_r.suffix.lower() in _YAML:
+            raise UsageError(Msg("files.grade_output_in_submission", out=str(out), team=team))
+    team = team_of(feedback_r)
+    if team is not None and (root_r / team) != out_r:
+        raise UsageError(Msg("files.grade_feedback_is_submission", out=str(out), team=team))
+    if root_r.is_relative_to(feedback_r):
+        raise UsageError(Msg("files.grade_submissions_inside_output", out=str(out), root=str(root)))
+    inputs = {os.path.realpath(p) for p in extra_inputs}
+    for name in ("grades.csv", "overview.html"):
+        if os.path.realpath(Path(out) / name) in inputs:
+            raise UsageError(Msg("files.output_is_input", path=str(Path(out) / name)))

@@ -73,12 +73,12 @@ def terminal_safe(text: str) -> str:
 
 
 #: What a CI runner reads as a command at the start of a log line: GitHub's ``::error::``, the legacy
-#: ``##[error]`` and Azure Pipelines' ``##vso[...]``.
-_CI_COMMAND_START = ("::", "##")
+#: ``##[error]`` and Azure Pipelines' ``##vso[...]`` (a Markdown heading ``## ...`` is not one).
+_CI_COMMAND_START = ("::", "##[", "##vso[")
 
 
 def _defuse(line: str) -> str:
-    """A log line that no CI runner reads as a command: a leading ``::``/``##`` gets its first character escaped."""
+    """A log line that no CI runner reads as a command: a leading ``::``/``##[`` gets its first character escaped."""
     stripped = line.lstrip()
     if stripped.startswith(_CI_COMMAND_START):
         lead = len(line) - len(stripped)
@@ -96,7 +96,7 @@ def output_safe(text: str) -> str:
     """Any text for a terminal or a CI log, keeping its lines: :func:`terminal_safe`, and no line that
     starts like a workflow command. The CLI passes everything it prints through this."""
     safe = terminal_safe(text)
-    if "::" not in safe and "##" not in safe:
+    if "::" not in safe and "##" not in safe:  # the common case: nothing to look at line by line
         return safe
     return "\n".join(_defuse(line) for line in safe.split("\n"))
 

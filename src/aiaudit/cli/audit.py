@@ -10,7 +10,7 @@ import click
 
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option
 
 
 @click.command()
@@ -52,7 +52,14 @@ def init(
 ) -> None:
     """Create a new audit file listing every applicable item, ready to fill in an editor."""
     from ..audit.create import Profile, init_audit
+    from ..files import check_output
+    from ..library.builtins import builtin_checklist_path
+    from ..library.checklists import load_checklist
 
+    for source in checklists:  # read the checklist files first, so that -o cannot name one of them
+        if builtin_checklist_path(source) is None:
+            load_checklist(source)
+    check_output(output)
     profile = Profile(
         name=name,
         owner=owner,
@@ -65,7 +72,7 @@ def init(
         role=role,
     )
     listed, skipped = init_audit(output, list(checklists), profile, lang=lang, force=force)
-    click.echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
+    echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
 
 
 @click.command("fill")
@@ -129,7 +136,7 @@ def answer(
         if status or notes is not None or evidence or no_evidence:
             raise UsageError(Msg("answer.from_alone"))
         ids = import_answers(audit, source, **options)
-        click.echo(t("answer.imported", lang, count=len(ids), path=audit, source=source))
+        echo(t("answer.imported", lang, count=len(ids), path=audit, source=source))
         return
     if evidence and no_evidence:
         raise UsageError(Msg("answer.evidence_conflict"))
@@ -137,7 +144,7 @@ def answer(
         notes = sys.stdin.read()
     given = tuple(evidence) if evidence else (() if no_evidence else None)
     value = answer_one(audit, AnswerInput(item_id, status=status, notes=notes, evidence=given), **options)
-    click.echo(t("answer.saved", lang, item=item_id, status=value["status"], path=audit))
+    echo(t("answer.saved", lang, item=item_id, status=value["status"], path=audit))
 
 
 @click.command("classify")
@@ -178,9 +185,9 @@ def status(audit, fmt, lang, max_bytes, allow_outside_evidence) -> None:
     echo_diagnostics(problems, lang, err=True)
     state = progress(loaded)
     if fmt == "json":
-        click.echo(json.dumps(state.to_dict(lang), ensure_ascii=False, indent=2))
+        echo(json.dumps(state.to_dict(lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(state, lang))
+        echo(format_text(state, lang))
 
 
 COMMANDS = (init, fill, answer, classify, status)

@@ -8,7 +8,7 @@ import click
 
 from ..diagnostics import EXIT_INVALID
 from ..i18n import t
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option
 
 
 @click.command("gate")
@@ -38,6 +38,7 @@ def gate_command(audits, policy_spec, formats, soft_fail, today, lang, max_bytes
 
     Several audits (as pre-commit passes them) work with the text and github formats.
     """
+    from ..files import check_output
     from ..gate import run_gate
     from ..gate.findings import verdict
     from ..gate.outputs import check_specs, parse_spec, write_outputs
@@ -46,19 +47,22 @@ def gate_command(audits, policy_spec, formats, soft_fail, today, lang, max_bytes
     check_specs(specs, len(audits))
     options = {"today": today.date() if today else None, "allow_outside": allow_outside_evidence}
     results = [run_gate(audit, policy_spec, max_bytes=max_bytes, **options) for audit in audits]
+    for _fmt, path in specs:  # the audits, the policy, checklists and evidence are read now: none is overwritten
+        if path is not None:
+            check_output(path)
     stdout, written = write_outputs(results, specs, lang)
     for text in stdout:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     for result in results:
         if ("text", None) not in specs:
             echo_diagnostics(result.warnings, lang, err=True)
         if not stdout:
-            click.echo(verdict(result).text(lang), err=True)
+            echo(verdict(result).text(lang), err=True)
     for path, fmt in written:
-        click.echo(t("gate.wrote", lang, path=path, fmt=fmt), err=True)
+        echo(t("gate.wrote", lang, path=path, fmt=fmt), err=True)
     if not all(result.passed for result in results):
         if soft_fail:
-            click.echo(t("gate.soft_fail", lang), err=True)
+            echo(t("gate.soft_fail", lang), err=True)
             sys.exit(0)
         sys.exit(EXIT_INVALID)
 
@@ -76,9 +80,9 @@ def policy_list(lang) -> None:
 
     entries = presets()
     width = max((len(name) for name, _ in entries), default=0)
-    click.echo(t("policy.list.header", lang))
+    echo(t("policy.list.header", lang))
     for name, title in entries:
-        click.echo(f"  {name:<{width}}  {title.get(lang) if title else ''}".rstrip())
+        echo(f"  {name:<{width}}  {title.get(lang) if title else ''}".rstrip())
 
 
 @policy_group.command("show")
@@ -87,7 +91,7 @@ def policy_show(name) -> None:
     """Print the YAML of a built-in preset (NAME or preset:NAME)."""
     from ..policy.load import PRESET_PREFIX, preset_text
 
-    click.echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
+    echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
 
 
 COMMANDS = (gate_command, policy_group)
