@@ -7,9 +7,11 @@ it reaches Markdown, :func:`md_escape`.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 import unicodedata
+from functools import cache
 
 
 def percent(value: float | None, unscored: str = "—") -> str:
@@ -162,3 +164,36 @@ def md_escape(text: object) -> str:
 def html_text(text: object) -> str:
     """One line of text for inside an HTML element: entities for ``& < >`` only."""
     return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- what the machine knows -------------------------------------------------------------------------------
+
+
+_GENERIC = frozenset({"/", "/home", "/tmp", "/var", "/usr", "/Users"})
+
+
+@cache
+def _machine_prefixes() -> tuple[tuple[str, str], ...]:
+    """Absolute folders that tell a reader about the machine (the working folder, the home folder),
+    longest first, each with what a report shows instead: ``.`` and ``~``."""
+    pairs: dict[str, str] = {}
+    for folder, shown in ((os.path.expanduser("~"), "~"), (os.getcwd(), ".")):
+        for variant in {folder, os.path.realpath(folder)}:
+            # "/", "/home" or "/tmp" would tell nothing and match everything: only a folder two levels
+            # deep or more, or a home folder of its own such as /root
+            depth = len([p for p in variant.split(os.sep) if p])
+            if os.path.isabs(variant) and (depth >= 2 or (shown == "~" and variant not in _GENERIC)):
+                pairs[variant.rstrip(os.sep)] = shown
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def redact(text: str) -> str:
+    """``text`` without the absolute folders of the machine it was made on (working and home folder):
+    ``/home/prof/course/subs/team1/audit.yaml`` → ``./subs/team1/audit.yaml``. Reports and grading
+    pages pass every value through this, so a team's feedback never shows where the grader works."""
+    if os.sep not in text:
+        return text
+    for prefix, shown in _machine_prefixes():
+        if prefix in text:
+            text = re.sub(re.escape(prefix) + r"(?=[\\/]|\b|$)", lambda _m, shown=shown: shown, text)
+    return text
