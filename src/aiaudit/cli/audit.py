@@ -14,7 +14,7 @@ from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="audit.yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default="audit.yaml", show_default=True)
 @click.option("-n", "--name", required=True, help="Name of the AI system being audited.")
 @click.option(
     "-c",
@@ -76,7 +76,7 @@ def init(
 
 
 @click.command("fill")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.option("--section", "sections", multiple=True, help="Only the items of this section id (repeatable).")
 @click.option("--item", "items", multiple=True, help="Only this item, answered or not (repeatable).")
 @click.option("--all", "include_all", is_flag=True, help="Also revisit items that already have an answer.")
@@ -108,13 +108,13 @@ def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allo
 
 
 @click.command("answer")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.argument("item_id", required=False)
 @click.option("-s", "--status", default=None, help="met | partial | not_met | na | unanswered.")
 @click.option("-n", "--note", "--notes", "notes", default=None, help="Notes (Markdown); `-` reads them from stdin.")
 @click.option("-e", "--evidence", multiple=True, help="Evidence file or http(s) URL (repeatable); replaces the recorded list.")
 @click.option("--no-evidence", is_flag=True, help="Remove the recorded evidence.")
-@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=str), help="Import answers from a CSV or YAML file.")
+@click.option("--from", "source", type=click.Path(path_type=str), help="Import answers from a CSV or YAML file.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
 @click.option("--date", default=None, help="Answer date YYYY-MM-DD (default: today).")
 @lang_option
@@ -148,8 +148,8 @@ def answer(
 
 
 @click.command("classify")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=str), help="YAML/JSON answers; no prompts.")
+@click.argument("audit", type=click.Path(path_type=str))
+@click.option("--answers", "answers_file", type=click.Path(path_type=str), help="YAML/JSON answers; no prompts.")
 @click.option("--date", default=None, help="Classification date YYYY-MM-DD (default: today).")
 @lang_option
 @max_bytes_option
@@ -169,7 +169,7 @@ def classify(audit, answers_file, date, lang, max_bytes, allow_outside_evidence)
 
 
 @click.command("status")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lang_option
 @max_bytes_option

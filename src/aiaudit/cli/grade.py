@@ -13,9 +13,9 @@ from .base import echo, echo_diagnostics, lang_option, max_bytes_option
 @click.command()
 @click.argument("submissions", type=click.Path(path_type=str))
 @click.option("--rubric", "rubric_source", required=True, help="A rubric file, or preset:NAME (see `aiaudit rubric list`).")
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=str), help="Output folder.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="Output folder.")
 @click.option(
-    "--overrides", type=click.Path(dir_okay=False, path_type=str), help="YAML or CSV file: manual points and comments per team."
+    "--overrides", type=click.Path(path_type=str), help="YAML or CSV file: manual points and comments per team."
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--pdf", is_flag=True, help="Also write each team's feedback as PDF.")
