@@ -14,9 +14,7 @@ from .base import echo, echo_diagnostics, lang_option, max_bytes_option
 @click.argument("submissions", type=click.Path(path_type=str))
 @click.option("--rubric", "rubric_source", required=True, help="A rubric file, or preset:NAME (see `aiaudit rubric list`).")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="Output folder.")
-@click.option(
-    "--overrides", type=click.Path(path_type=str), help="YAML or CSV file: manual points and comments per team."
-)
+@click.option("--overrides", type=click.Path(path_type=str), help="YAML or CSV file: manual points and comments per team.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--pdf", is_flag=True, help="Also write each team's feedback as PDF.")
 @click.option("--excel", is_flag=True, help="Write grades.csv with a UTF-8 byte-order mark, for Excel.")

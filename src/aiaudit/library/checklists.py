@@ -46,6 +46,8 @@ def builtin_checklist(checklist_id: str) -> Checklist:
 MAX_INCLUDE_DEPTH = 32
 
 _IN_PROGRESS = object()
+#: Diagnostics of an include graph that an including checklist passes on.
+_GRAPH_CODES = frozenset({"E308", "E313", "E314"})
 
 
 def checklist_from_file(
@@ -145,8 +147,8 @@ def checklist_from_document(
         source, sub = checklist_from_file(
             source_path, name=_display(source_path, source_id), _stack=stack, allow_outside=allow_outside, memo=memo
         )
-        if any(d.code == "E313" for d in sub):
-            problems.extend(d for d in sub if d.code == "E313")
+        # Problems of the include graph itself (too deep, a cycle, a file outside) are shown where they start.
+        problems.extend(d for d in sub if d.code in _GRAPH_CODES)
         if source is None or has_errors(sub):
             message = Msg("library.include_invalid", id=repr(source_id))
             problems.append(doc.diagnostic("E406", message, where + ("checklist",)))
