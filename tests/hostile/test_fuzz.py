@@ -33,7 +33,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from corpus import BAD_NUMBERS, LOG_ATTACKS, MARKDOWN_ATTACKS, MINI, TERMINAL_ATTACKS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from aiaudit.cli import cli
@@ -147,8 +147,23 @@ STRINGS = st.one_of(
 NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 2**64, -(2**70), 10**25, 0, -1, 0.5, 1e308, 10**6])
 
 
+#: Keys whose values are free text: hostile text there keeps a file valid, so the case reaches the
+#: reports, the gate's outputs and grading's pages.
+FREE_TEXT = frozenset(
+    {"notes", "name", "owner", "purpose", "description", "en", "ko", "reason", "approver", "statement", "role", "answered_by"}
+)
+
+
 def _mutate(data, draw) -> None:
     paths = [p for p in _paths_of(data) if p]
+    free = [p for p in paths if isinstance(p[-1], str) and p[-1] in FREE_TEXT]
+    if free and draw(st.booleans()):
+        path = draw(st.sampled_from(free))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = draw(STRINGS) + (" " + draw(STRINGS) if draw(st.booleans()) else "")
+        return
     if not paths:
         return
     path = draw(st.sampled_from(paths))
@@ -270,6 +285,7 @@ def test_mutated_projects_never_crash_escape_or_hang(fuzz_root, files):
         with time_limit(CASE_SECONDS):
             for args in _commands(proj, work, files):
                 result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+                event(f"{args[0]}{Path(str(args[3])).suffix if args[0] == 'report' else ''} exit {result.exit_code}")
                 assert result.exit_code in (0, 1, 2), (args[0], result.exit_code, result.stderr[-2000:])
                 assert "internal error" not in result.stderr and "내부 오류" not in result.stderr, result.stderr[-2000:]
         assert _tree(fuzz_root) - _tree(work) == outside_before, "a command wrote outside its work folder"

@@ -213,11 +213,12 @@ def test_gate_text_format_keeps_each_message_on_one_line(tmp_path):
 
 
 @gate_outputs
-@pytest.mark.parametrize("fmt", ["github", "junit", "text"])
+@pytest.mark.parametrize("fmt", ["github", "junit", "text", "json", "sarif", "gitlab"])
 def test_gate_files_carry_no_terminal_escapes(tmp_path, fmt):
-    """github.format (``escape_data`` keeps ESC and BEL), junit (``_clean`` keeps ESC as XML allows it in 1.1 only:
-    here it is replaced, but C1 and bidi controls pass) and text: apply ``text.terminal_safe`` to every value from a file,
-    since these files are printed into CI logs (``cat``, ``::group::``)."""
+    """Output files get printed into CI logs (``cat gate.txt``, a failed step's artifact dump), so no value from a
+    file may carry a raw control: github.format (``escape_data`` keeps ESC and BEL), junit (``_clean`` turns C0 into
+    U+FFFD but keeps C1 controls and bidi overrides), text, and the JSON formats (``ensure_ascii=False`` keeps C1,
+    bidi and U+2028 raw). Apply ``text.terminal_safe`` to every value from a file (or ``ensure_ascii=True``)."""
     from aiaudit.gate.outputs import render
 
     result = _gate_result(tmp_path, TERMINAL_ATTACKS["osc52-clipboard"] + TERMINAL_ATTACKS["c1-csi"] + "\u202e")
