@@ -47,7 +47,7 @@ def test_one_note_copied_onto_many_na_answers_is_boilerplate(cli, tmp_path):
     edit_audit(proj, change)
     result = cli("validate", proj / "audit.yaml")
     assert result.exit_code == 1
-    assert result.stdout.count("error[E402]") == 4 and "same note as 4 na answers" in result.stdout
+    assert result.stdout.count("error[E402]") == 4 and "a note that 4 na answers share" in result.stdout
 
     def vary(data):
         for n in range(4):

@@ -40,8 +40,9 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
     from ..grading.batch import run
     from ..grading.overrides import load_overrides
     from ..grading.rubric import deadline_option, load_rubric
+    from ..paths import PRESET_PREFIX
 
-    inputs = [p for p in (rubric_source, overrides) if p and not p.startswith("preset:")]
+    inputs = [p for p in (rubric_source, overrides) if p and not p.startswith(PRESET_PREFIX)]
     check_grading_output(submissions, out, inputs)
     rubric_obj = load_rubric(rubric_source, max_bytes=max_bytes)
     if deadline is not None:
