@@ -23,7 +23,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def atomic_write(path: str | Path, data: bytes | str, mode: int | None = None) -
     Raises :class:`WriteError` when it cannot; the old file (if any) is then left as it was and no
     temp file remains.
     """
+    import tempfile  # not at import time: `aiaudit --version` and read-only commands never need it
+
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -170,10 +171,10 @@ def regular(path: str | Path) -> os.stat_result:
 _inputs: dict[str, tuple[int, int] | None] = {}  # real path → (device, inode)
 
 
-def note_input(path: str | Path, info: os.stat_result | None = None) -> None:
-    """Record that this run read ``path`` (an output may then not overwrite it)."""
+def note_input(path: str | Path, info: os.stat_result | None = None, resolved: bool = False) -> None:
+    """Record that this run read ``path`` (``resolved``: already symlink-free); an output may then not overwrite it."""
     with contextlib.suppress(OSError, ValueError):
-        _inputs[os.path.realpath(path)] = (info.st_dev, info.st_ino) if info is not None else None
+        _inputs[str(path) if resolved else os.path.realpath(path)] = (info.st_dev, info.st_ino) if info is not None else None
 
 
 def forget_inputs() -> None:

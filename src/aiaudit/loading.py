@@ -177,7 +177,8 @@ def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, na
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             refuse("E001", Msg("load.directory"))
-        if not stat.S_ISREG(info.st_mode) or in_system_tree(Path(os.path.realpath(path))):
+        real = os.path.realpath(path)
+        if not stat.S_ISREG(info.st_mode) or in_system_tree(Path(real)):
             refuse("E001", Msg("load.special"))
         if info.st_size > max_bytes:
             refuse("E002", Msg("load.too_large", size=info.st_size, limit=max_bytes))
@@ -205,7 +206,7 @@ def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, na
     raw = b"".join(chunks)
     if len(raw) > max_bytes:
         refuse("E002", Msg("load.over_limit", limit=max_bytes))
-    note_input(path, opened)
+    note_input(real, opened, resolved=True)
     return raw
 
 

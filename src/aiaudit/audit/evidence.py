@@ -79,7 +79,7 @@ hash_count = 0
 
 
 def facts(target: Path, shown: str | None = None) -> FileFacts:
-    """Size and sha256 of a resolved evidence file (hashed once per run); never opens a special file.
+    """Size and sha256 of a resolved (symlink-free) evidence file, hashed once per run; never opens a special file.
 
     ``shown`` is the path as the audit wrote it, for messages (the resolved path is absolute and
     would tell a reader where the machine keeps its files). Raises :class:`FileNotFoundError` when
@@ -99,7 +99,7 @@ def facts(target: Path, shown: str | None = None) -> FileFacts:
     if digest is None:
         digest = _sha256_regular(target, shown)
         _digests[key] = digest
-    note_input(target, info)
+    note_input(target, info, resolved=True)
     return FileFacts(target, info.st_size, digest)
 
 
@@ -124,7 +124,7 @@ def _sha256_regular(target: Path, shown: str, chunk: int = 1 << 20) -> str:
 
 def sha256_file(path: Path) -> str:
     """The sha256 of a regular file (cached per run, see :func:`facts`)."""
-    return facts(Path(path)).sha256
+    return facts(Path(path).resolve()).sha256
 
 
 @dataclass(frozen=True)
