@@ -30,17 +30,24 @@ class Code:
 
 _CODES = [
     # Reading the file: the input is unusable (exit 2).
-    Code("E001", "unreadable-file", ERROR, "The file does not exist or cannot be read.", EXIT_UNUSABLE),
+    Code(
+        "E001",
+        "unreadable-file",
+        ERROR,
+        "The file does not exist, cannot be read, or is not a regular file (a FIFO, device or system file is never opened).",
+        EXIT_UNUSABLE,
+    ),
     Code("E002", "file-too-large", ERROR, "The file is larger than the size limit (default 5 MB).", EXIT_UNUSABLE),
     Code("E003", "not-utf8", ERROR, "The file is not valid UTF-8 text.", EXIT_UNUSABLE),
     # YAML structure: invalid content (exit 1).
     Code("E101", "yaml-syntax", ERROR, "The YAML cannot be parsed."),
     Code("E102", "duplicate-key", ERROR, "A mapping has the same key twice."),
     Code("E103", "forbidden-tag", ERROR, "A language-specific or unknown YAML tag (e.g. !!python/object) is used."),
-    Code("E104", "alias-bomb", ERROR, "Anchors and aliases would expand beyond the node limit, or refer to themselves."),
+    Code("E104", "alias-bomb", ERROR, "Anchors and aliases would expand beyond the node or size limit, or refer to themselves."),
     Code("E105", "too-deep", ERROR, "Nesting is deeper than the limit."),
     Code("E106", "not-a-mapping", ERROR, "The file is empty, holds several documents, or its top level is not a mapping."),
     Code("E107", "unknown-kind", ERROR, "The top-level `kind:` is missing or not a known kind."),
+    Code("E108", "number-out-of-range", ERROR, "A number is NaN or infinite, or an integer does not fit in 64 bits."),
     # JSON Schema.
     Code("E201", "wrong-type", ERROR, "A value has the wrong type."),
     Code("E202", "unknown-key", ERROR, "A key is not allowed here (often a typo)."),
@@ -66,17 +73,26 @@ _CODES = [
         ERROR,
         "A checklist's `changes` record does not fit it (version order, unknown or kept item ids).",
     ),
+    Code("E314", "path-outside", ERROR, "A checklist path or include leaves its folder, or names a special file."),
+    Code("E315", "include-too-deep", ERROR, "Includes nest deeper than the limit (32 checklists)."),
     Code("W301", "empty-selection", WARNING, "An include selects no item."),
     Code("W302", "uncovered-clause", WARNING, "Clauses of a framework the checklist targets are covered by no item."),
     Code("W304", "korean-term", WARNING, "A Korean text uses a variant the terms table replaces (checklists/terms)."),
     Code("W303", "needs-translation", WARNING, "Items tagged needs-translation still have English text in `ko`."),
     # Audits.
     Code("E401", "unknown-item", ERROR, "An answer refers to an item that none of the audit's checklists has."),
-    Code("E402", "na-without-justification", ERROR, "An `na` answer has no justification note."),
+    Code(
+        "E402",
+        "na-without-justification",
+        ERROR,
+        "An `na` answer has no real reason: no visible text, a placeholder, or a note copied across many items.",
+    ),
     Code("E403", "missing-evidence", ERROR, "An evidence file does not exist."),
     Code("E404", "evidence-outside", ERROR, "An evidence path leaves the audit's folder."),
     Code("E405", "conflicting-item", ERROR, "Two checklists of the audit define the same item id differently."),
     Code("E406", "invalid-checklist", ERROR, "A checklist the audit uses is itself invalid."),
+    Code("E407", "future-date", ERROR, "A sign-off, answer or classification date lies in the future."),
+    Code("E408", "impossible-date", ERROR, "A date does not exist in the calendar (2026-02-30)."),
     Code("W401", "checklist-changed", WARNING, "The checklist's version or sha256 differs from what the audit recorded."),
     Code("W402", "evidence-changed", WARNING, "An evidence file's sha256 or size differs from what the answer recorded."),
     Code("W403", "unknown-profile-value", WARNING, "A profile value (users, regions) is unknown; no condition can match it."),
@@ -120,8 +136,14 @@ class Diagnostic:
         return CODES[self.code].exit_code if self.severity == ERROR else EXIT_OK
 
     def format(self, lang: str) -> str:
-        """The one-line text form: ``path:line:col: error[CODE]: message`` (message in ``lang``)."""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {localize(self.message, lang)}"
+        """The one-line text form: ``path:line:col: error[CODE]: message`` (message in ``lang``).
+
+        Always one line, whatever the file name or message holds, and with controls shown escaped:
+        a file cannot forge another diagnostic, a CI workflow command or a terminal escape.
+        """
+        from .text import log_safe
+
+        return log_safe(f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {localize(self.message, lang)}")
 
     def to_dict(self, lang: str) -> dict:
         return {

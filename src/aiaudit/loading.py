@@ -9,8 +9,10 @@ strings. Nothing here ever constructs a Python object from a tag.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,6 +20,7 @@ from typing import Any, NoReturn
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .files import in_system_tree, note_input
 from .i18n import Msg
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -63,6 +66,12 @@ class _Loader(_Base):
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+#: Anchors and aliases may expand a file's text at most this many times (see :func:`_check_expansion`).
+MAX_EXPANSION = 10
+MIN_EXPANDED_CHARS = 1_000_000
+#: Integers must fit in 64 bits; floats must be finite. Anything else is E108, never an exception.
+MAX_INT = 2**63 - 1
+MIN_INT = -(2**63)
 
 # An anchor token (&name) where YAML allows one; a false positive only costs an extra check.
 _ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
@@ -152,22 +161,52 @@ def json_path(path: Path_) -> str:
 
 
 def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> bytes:
-    """Read a file's bytes, refusing missing, unreadable and oversized files with a diagnostic."""
+    """Read a file's bytes, refusing missing, unreadable, special and oversized files with a diagnostic.
+
+    Only regular files are read: FIFOs, devices, sockets, folders and anything under ``/proc``,
+    ``/sys`` or ``/dev`` are refused before they are opened (a FIFO never blocks the loader), and
+    the open file is checked again, so a file swapped for a FIFO in between is refused too. The
+    file is recorded as an input of this run (an output may not overwrite it).
+    """
     name = name if name is not None else str(path)
+
+    def refuse(code: str, message: Msg) -> NoReturn:
+        raise DiagnosticError([Diagnostic(name, 1, 1, code, message)])
+
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.too_large", size=size, limit=max_bytes))])
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            refuse("E001", Msg("load.directory"))
+        real = os.path.realpath(path)
+        if not stat.S_ISREG(info.st_mode) or in_system_tree(Path(real)):
+            refuse("E001", Msg("load.special"))
+        if info.st_size > max_bytes:
+            refuse("E002", Msg("load.too_large", size=info.st_size, limit=max_bytes))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):  # swapped after the check
+                refuse("E001", Msg("load.special"))
+            chunks: list[bytes] = []
+            size = 0
+            while size <= max_bytes:
+                block = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+                if not block:
+                    break
+                chunks.append(block)
+                size += len(block)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.no_file"))]) from None
+        refuse("E001", Msg("load.no_file"))
     except IsADirectoryError:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.directory"))]) from None
-    except OSError as exc:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E001", Msg("load.unreadable", error=str(exc.strerror or exc)))]) from None
+        refuse("E001", Msg("load.directory"))
+    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL in the name
+        refuse("E001", Msg("load.unreadable", error=str(getattr(exc, "strerror", None) or exc)))
+    raw = b"".join(chunks)
     if len(raw) > max_bytes:
-        raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.over_limit", limit=max_bytes))])
+        refuse("E002", Msg("load.over_limit", limit=max_bytes))
+    note_input(real, opened, resolved=True)
     return raw
 
 
@@ -195,7 +234,7 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         raise DiagnosticError([Diagnostic(name, line, col, "E106", Msg("load.not_mapping"))])
     if _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
-        _check_expansion(root, name)
+        _check_expansion(root, name, len(text))
     builder = _Builder(name)
     data = builder.build(root, 0)
     if builder.diagnostics:
@@ -239,12 +278,18 @@ def _fail(name: str, mark: yaml.Mark, code: str, message: Msg) -> NoReturn:
     raise DiagnosticError([Diagnostic(name, mark.line + 1, mark.column + 1, code, message)])
 
 
-def _check_expansion(root: yaml.Node, name: str) -> None:
-    """Refuse alias cycles and documents whose aliases expand beyond MAX_NODES nodes (linear time)."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
+def _check_expansion(root: yaml.Node, name: str, length: int) -> None:
+    """Refuse alias cycles and documents whose aliases expand too far (linear time).
 
-    def size(node: yaml.Node, depth: int) -> int:
+    Two bounds: the expanded node count (:data:`MAX_NODES`), and the expanded size in characters
+    of every scalar, which may be at most :data:`MAX_EXPANSION` times the file's own length (at
+    least :data:`MIN_EXPANDED_CHARS`): a few aliases of one long text cannot become gigabytes.
+    """
+    sizes: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+    char_limit = max(MIN_EXPANDED_CHARS, MAX_EXPANSION * length)
+
+    def size(node: yaml.Node, depth: int) -> tuple[int, int]:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -254,16 +299,22 @@ def _check_expansion(root: yaml.Node, name: str) -> None:
         if depth > MAX_DEPTH:
             _fail(name, mark, "E105", Msg("load.too_deep_aliases", limit=MAX_DEPTH))
         active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        nodes, chars = 1, 0
+        if isinstance(node, yaml.ScalarNode):
+            chars = len(node.value)
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
+            for child in children:
+                n, c = size(child, depth + 1)
+                nodes += n
+                chars += c
         active.discard(key)
-        sizes[key] = total
-        if total > MAX_NODES:
+        sizes[key] = (nodes, chars)
+        if nodes > MAX_NODES:
             _fail(name, mark, "E104", Msg("load.alias_bomb", limit=MAX_NODES))
-        return total
+        if chars > char_limit:
+            _fail(name, mark, "E104", Msg("load.alias_expansion", limit=char_limit))
+        return nodes, chars
 
     size(root, 0)
 
@@ -313,12 +364,38 @@ class _Builder:
         if tag == _BOOL:
             return _BOOLS.get(value, value)
         if tag == _INT:
-            if value.startswith(("0o", "0x")):
-                return int(value[2:], 8 if value[1] == "o" else 16)
-            return int(value) if _INT_RE.fullmatch(value) else value
+            return self._int(node, value)
         if tag == _FLOAT:
-            low = value.lower().lstrip("+")
-            if low in (".inf", "-.inf", ".nan"):
-                return float(low.replace(".", ""))
-            return float(value) if _FLOAT_RE.fullmatch(value) else value
+            return self._float(node, value)
         return value  # an explicit !!timestamp stays a string
+
+    def _out_of_range(self, node: yaml.ScalarNode, value: str) -> int:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        self.diagnostics.append(Diagnostic(self.name, *self._here(node), "E108", Msg("load.number_range", value=shown)))
+        return 0
+
+    def _int(self, node: yaml.ScalarNode, value: str) -> Any:
+        if not _INT_RE.fullmatch(value):  # an explicit !!int on text
+            return value
+        # Count digits before converting: Python refuses (slowly) to convert more than 4,300.
+        if value.startswith(("0o", "0x")):
+            digits, base = value[2:].lstrip("0"), (8 if value[1] == "o" else 16)
+            if len(digits) > (22 if base == 8 else 16):
+                return self._out_of_range(node, value)
+            number = int(value[2:], base)
+        else:
+            if len(value.lstrip("+-").lstrip("0")) > 19:
+                return self._out_of_range(node, value)
+            number = int(value)
+        if not MIN_INT <= number <= MAX_INT:
+            return self._out_of_range(node, value)
+        return number
+
+    def _float(self, node: yaml.ScalarNode, value: str) -> Any:
+        if not _FLOAT_RE.fullmatch(value):  # an explicit !!float on text
+            return value
+        low = value.lower().lstrip("+-")
+        number = float("nan") if low == ".nan" else float(value) if not low.startswith(".inf") else math.inf
+        if not math.isfinite(number):  # .nan, .inf, -.inf, and overflows such as 1e999
+            return self._out_of_range(node, value)
+        return number

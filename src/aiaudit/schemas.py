@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
 from functools import cache
 
 from .diagnostics import Diagnostic
@@ -88,10 +90,51 @@ def _registry():
 
 @cache
 def validator(kind: str):
-    """A reusable pure-Python validator for ``kind`` (built once); it gives every error with its path."""
-    from jsonschema import Draft202012Validator
+    """A reusable pure-Python validator for ``kind`` (built once); it gives every error with its path.
 
-    return Draft202012Validator(schema(kind), registry=_registry())
+    It must agree with the compiled validator on every input (``tests/core/test_schema_agreement.py``),
+    so it follows the same rules where Python's defaults differ: patterns use ECMA-262 semantics
+    (``$`` only at the very end, ``\\d`` only ASCII digits) and NaN and infinities are not numbers.
+    """
+    return _validator_class()(schema(kind), registry=_registry())
+
+
+@cache
+def _validator_class():
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    def pattern(validator, patrn, instance, schema):
+        if validator.is_type(instance, "string") and not _ecma_pattern(patrn).search(instance):
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine_many({"number": _is_number, "integer": _is_integer})
+    return extend(Draft202012Validator, validators={"pattern": pattern}, type_checker=checker)
+
+
+def _is_number(checker, instance) -> bool:
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, float):
+        return math.isfinite(instance)
+    return isinstance(instance, int)
+
+
+def _is_integer(checker, instance) -> bool:
+    if isinstance(instance, float):
+        return math.isfinite(instance) and instance.is_integer()
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+#: A backslash escape, a character class, or a bare ``$``.
+_PATTERN_TOKENS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\$", re.DOTALL)
+
+
+@cache
+def _ecma_pattern(pattern: str) -> re.Pattern:
+    """A schema ``pattern`` compiled with ECMA-262 meaning, as the compiled validator reads it."""
+    translated = _PATTERN_TOKENS.sub(lambda m: r"\Z" if m.group(0) == "$" else m.group(0), pattern)
+    return re.compile(translated, re.ASCII)
 
 
 _TYPE_NAMES = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
@@ -116,6 +159,8 @@ def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for error in validator(kind).iter_errors(doc.data):
         out.extend(_convert(doc, error))
+    if not out:  # the two validators disagree: never let the file pass without a word
+        out.append(doc.diagnostic("E205", Msg("schema.mismatch")))
     return sorted(set(out))
 
 
@@ -141,6 +186,8 @@ def _convert(doc: Document, error) -> list[Diagnostic]:
 
             return _convert(doc, best_match(deep))
     if keyword == "type":
+        if isinstance(error.instance, float) and not math.isfinite(error.instance):
+            return [doc.diagnostic("E204", Msg("schema.not_finite", value=repr(error.instance)), path)]
         return [doc.diagnostic("E201", _type_message(error.validator_value, error.instance), path)]
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))

@@ -7,9 +7,11 @@ it reaches Markdown, :func:`md_escape`.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 import unicodedata
+from functools import cache
 
 
 def percent(value: float | None, unscored: str = "—") -> str:
@@ -50,44 +52,157 @@ def wrap(text: str, columns: int) -> list[str]:
     return textwrap.wrap(text, columns, break_long_words=False, break_on_hyphens=False)
 
 
-#: C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides that reorder what a reader sees.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: C0 and C1 controls except tab and newline, DEL, the bidirectional marks and overrides that reorder
+#: what a reader sees, and the Unicode line and paragraph separators (a line break in some viewers).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape_char(match: re.Match) -> str:
     ch = match.group(0)
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    # C0 controls as \x1b (how people know them); the rest as \u009b, which is also a valid JSON
+    # escape, so JSON on standard output stays JSON after this.
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x80 else f"\\u{ord(ch):04x}"
 
 
 def terminal_safe(text: str) -> str:
     """Text for a terminal: escape sequences (ANSI, OSC 52 clipboard writes, ...) and other controls shown escaped.
 
-    Newlines and tabs stay; everything else below U+0020, DEL, C1 controls and bidirectional
-    overrides become visible ``\\x1b``-style escapes, so a file cannot drive the terminal.
+    Newlines and tabs stay; everything else below U+0020, DEL, C1 controls, bidirectional marks
+    and overrides and the Unicode line separators become visible ``\\x1b``-style escapes, so a file
+    cannot drive the terminal.
     """
     return _UNSAFE.sub(_escape_char, text)
 
 
-def log_safe(text: str) -> str:
-    """One line for a CI log: no newline (so no forged ``::command::`` line) and no terminal escapes."""
-    return terminal_safe(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+#: What a CI runner reads as a command at the start of a log line: GitHub's ``::error::``, the legacy
+#: ``##[error]`` and Azure Pipelines' ``##vso[...]`` (a Markdown heading ``## ...`` is not one).
+_CI_COMMAND_START = ("::", "##[", "##vso[")
 
+
+def _defuse(line: str) -> str:
+    """A log line that no CI runner reads as a command: a leading ``::``/``##[`` gets its first character escaped."""
+    stripped = line.lstrip()
+    if stripped.startswith(_CI_COMMAND_START):
+        lead = len(line) - len(stripped)
+        return f"{line[:lead]}\\x{ord(stripped[0]):02x}{stripped[1:]}"
+    return line
+
+
+def log_safe(text: str) -> str:
+    """One line for a CI log: no newline (so no forged ``::command::`` line), no terminal escapes, and
+    not itself starting like a workflow command."""
+    return _defuse(terminal_safe(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")))
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with every character that
+    :func:`terminal_safe` would escape written as a ``\\uXXXX`` escape instead: the same JSON value,
+    safe to print or to keep as a CI artifact. (``json.dumps`` already escapes C0 controls; the rest
+    can only stand inside strings, where ``\\uXXXX`` is valid.)"""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def output_safe(text: str) -> str:
+    """Any text for a terminal or a CI log, keeping its lines: :func:`terminal_safe`, and no line that
+    starts like a workflow command. The CLI passes everything it prints through this."""
+    safe = terminal_safe(text)
+    if "::" not in safe and "##" not in safe:  # the common case: nothing to look at line by line
+        return safe
+    return "\n".join(_defuse(line) for line in safe.split("\n"))
+
+
+# --- visible text -------------------------------------------------------------------------------------------
+
+#: Letters and marks that take no space and show nothing: Hangul fillers, the braille blank, variation
+#: selectors, the combining grapheme joiner, Mongolian and Khmer invisible vowels.
+_INVISIBLE_CHARS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
+
+
+def visible(text: object) -> str:
+    """What a reader actually sees of ``text``: invisible characters (zero-width spaces and joiners,
+    bidirectional marks, tag characters, Hangul fillers, controls) removed, composed (NFC), and
+    whitespace runs (any Unicode space) collapsed to one space."""
+    raw = unicodedata.normalize("NFC", str(text if text is not None else ""))
+    raw = _INVISIBLE_CHARS.sub("", raw)
+    kept = "".join(ch if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES else "" for ch in raw)
+    return " ".join(kept.split())
+
+
+def visible_length(text: object) -> int:
+    """Characters a reader sees in ``text`` (see :func:`visible`); combining marks do not count on their own."""
+    return sum(1 for ch in visible(text) if unicodedata.category(ch) not in ("Mn", "Me"))
+
+
+# --- Markdown -----------------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_ORDERED = re.compile(r"^(\d+)([.)])")
+#: Words that GitHub-flavoured Markdown (or GitHub itself) turns into a link on its own: URLs, ``www.``
+#: addresses, e-mail addresses and @mentions, issue references (``#12``).
+LINKISH = re.compile(r"://|www\.|@|#[0-9]", re.IGNORECASE)
+
+
+def md_code(word: str) -> str:
+    """``word`` as an inline code span: shown as it is, never a link, a mention or a table break."""
+    longest = max((len(run) for run in re.findall("`+", word)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if word.startswith("`") or word.endswith("`") else ""
+    return f"{fence}{pad}{word.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
 def md_escape(text: object) -> str:
-    """One line of text, inert in Markdown and the HTML it becomes: no links, images, tables breaks or tags.
+    """One line of text, inert in Markdown and the HTML it becomes: no links, images, mentions, table
+    breaks or tags.
 
-    ``& < >`` become entities, Markdown's special characters are backslash-escaped, and a line
-    start that would begin a list or heading is escaped too.
+    ``& < >`` become entities, Markdown's special characters are backslash-escaped, a line start
+    that would begin a list or heading is escaped too, and words that GitHub would turn into a link
+    on their own (``https://…``, ``www.…``, e-mail addresses, ``@mentions``, ``#12``) are shown as
+    code.
     """
-    line = _MD_SPECIAL.sub(r"\\\1", html_text(terminal_safe(one_line(text))))
-    line = _MD_ORDERED.sub(r"\1\\\2", line)  # "1." would start an ordered list: escape the dot, not the digits
+    words = []
+    for word in terminal_safe(one_line(text)).split(" "):
+        if LINKISH.search(word):
+            words.append(md_code(word))
+        else:
+            words.append(_MD_SPECIAL.sub(r"\\\1", html_text(word)))
+    line = _MD_ORDERED.sub(r"\1\\\2", " ".join(words))  # "1." would start an ordered list: escape the dot, not the digits
     return re.sub(r"^([#+=-])", r"\\\1", line)
 
 
 def html_text(text: object) -> str:
     """One line of text for inside an HTML element: entities for ``& < >`` only."""
     return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- what the machine knows -------------------------------------------------------------------------------
+
+
+_GENERIC = frozenset({"/", "/home", "/tmp", "/var", "/usr", "/Users"})
+
+
+@cache
+def _machine_prefixes() -> tuple[tuple[str, str], ...]:
+    """Absolute folders that tell a reader about the machine (the working folder, the home folder),
+    longest first, each with what a report shows instead: ``.`` and ``~``."""
+    pairs: dict[str, str] = {}
+    for folder, shown in ((os.path.expanduser("~"), "~"), (os.getcwd(), ".")):
+        for variant in {folder, os.path.realpath(folder)}:
+            # "/", "/home" or "/tmp" would tell nothing and match everything: only a folder two levels
+            # deep or more, or a home folder of its own such as /root
+            depth = len([p for p in variant.split(os.sep) if p])
+            if os.path.isabs(variant) and (depth >= 2 or (shown == "~" and variant not in _GENERIC)):
+                pairs[variant.rstrip(os.sep)] = shown
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def redact(text: str) -> str:
+    """``text`` without the absolute folders of the machine it was made on (working and home folder):
+    ``/home/prof/course/subs/team1/audit.yaml`` → ``./subs/team1/audit.yaml``. Reports and grading
+    pages pass every value through this, so a team's feedback never shows where the grader works."""
+    if os.sep not in text:
+        return text
+    for prefix, shown in _machine_prefixes():
+        if prefix in text:
+            text = re.sub(re.escape(prefix) + r"(?=[\\/]|\b|$)", lambda _m, shown=shown: shown, text)
+    return text

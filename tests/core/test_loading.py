@@ -31,9 +31,10 @@ def problem(raw: bytes, **kwargs):
 
 
 def test_yaml12_core_schema_numbers():
-    doc = load_bytes(b"a: [0o17, 0x1f, 0123, 1_000, 1:20, .inf, +3, -2.5e3, '5', !!str 7, !!int 8, Null, '']\n", "f.yaml")
-    assert doc.data["a"][:8] == [15, 31, 123, "1_000", "1:20", float("inf"), 3, -2500.0]
-    assert doc.data["a"][8:] == ["5", "7", 8, None, ""]
+    doc = load_bytes(b"a: [0o17, 0x1f, 0123, 1_000, 1:20, +3, -2.5e3, '5', !!str 7, !!int 8, Null, '']\n", "f.yaml")
+    assert doc.data["a"][:7] == [15, 31, 123, "1_000", "1:20", 3, -2500.0]
+    assert doc.data["a"][7:] == ["5", "7", 8, None, ""]
+    # .inf and .nan are core-schema floats, but no aiaudit file has a use for them: E108 (tests/hostile)
 
 
 def test_positions_are_one_based_for_values_and_keys():
@@ -58,7 +59,7 @@ def test_yaml12_scalars_dates_stay_strings_and_only_true_false_are_booleans():
         (b"a: !custom x\n", "E103", 1, 4),
         (b"a: [1, 2\nb: 3\n", "E101", 2, 2),
         (b"a: &x [1, *x]\n", "E104", 1, 4),
-        (BOMB, "E104", 7, 4),
+        (BOMB, "E104", 6, 4),  # its text would pass 1,000,000 characters a level before its nodes do
         (b"a: " + b"[" * (MAX_DEPTH + 5) + b"]" * (MAX_DEPTH + 5) + b"\n", "E105", 1, MAX_DEPTH + 4),
         (b"", "E106", 1, 1),
         (b"- a\n- b\n", "E106", 1, 1),

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from aiaudit.diagnostics import DiagnosticError
 from aiaudit.gate import FAIL, PASS, WAIVED, run_gate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,8 +193,10 @@ def test_max_age_of_an_undated_audit_fails(mini):
 def test_max_age_rejects_an_impossible_date(mini):
     audit = mini / "audit.yaml"
     audit.write_text(audit.read_text().replace('date: "2026-11-21"', 'date: "2026-11-31"'), encoding="utf-8")
-    r = rule(gate(mini, "max_age_days: 30\n"), "max-age")
-    assert r.outcome == FAIL and "2026-11-31 is not a real date" in r.message
+    # An impossible date makes the audit itself invalid (E408), so the gate cannot use it (exit 2).
+    with pytest.raises(DiagnosticError) as info:
+        gate(mini, "max_age_days: 30\n")
+    assert info.value.exit_code == 2 and [d.code for d in info.value.diagnostics] == ["E408"]
 
 
 # --- evidence -----------------------------------------------------------------------------------

@@ -242,9 +242,9 @@ def test_converted_yaml_is_readable(tmp_path, deon_default):
 def test_unwritable_output_is_a_one_line_error(invoke, tmp_path, deon_default):
     result = invoke("convert", "--from", "deon", deon_default, "-o", tmp_path / "no-such-dir" / "x.yaml")
     assert result.exit_code == 2
-    assert result.stderr.startswith("aiaudit: error: cannot write ") and "No such file or directory" in result.stderr
+    assert result.stderr.startswith("aiaudit: error: cannot write ") and "does not exist" in result.stderr
     result = invoke("convert", "--from", "deon", deon_default, "-o", tmp_path, "--force")
-    assert result.exit_code == 2 and "is a directory" in result.stderr
+    assert result.exit_code == 2 and "is a folder" in result.stderr
 
 
 def test_messages_in_korean(invoke, tmp_path, deon_default):

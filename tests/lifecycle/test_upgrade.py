@@ -94,7 +94,8 @@ def test_the_0_1_0_fixture_was_a_valid_audit_for_genai_baseline_1_0_0(tmp_path):
         text = (folder / "audit.yaml").read_text(encoding="utf-8")
         ref = f'{{id: "genai-baseline", version: "1.0.0", sha256: {OLD_SHA}}}'
         assert ref in text
-        (folder / "audit.yaml").write_text(text.replace(ref, "{path: ../genai-baseline-1.0.0.yaml}"), encoding="utf-8")
+        shutil.copy(tmp_path / "genai-baseline-1.0.0.yaml", folder)  # a checklist file stays inside the audit's folder
+        (folder / "audit.yaml").write_text(text.replace(ref, "{path: genai-baseline-1.0.0.yaml}"), encoding="utf-8")
         audit, problems = audit_from_file(folder / "audit.yaml")
         assert audit is not None and [d for d in problems if d.severity == "error"] == []
 

@@ -105,7 +105,7 @@ def test_report_verdict_equals_gate_result_on_generated_audits(data, item_ids, t
     lines = []
     for item in chosen:
         status = data.draw(st.sampled_from(STATUSES))
-        lines.append(f"  {item}: {{status: {status}, notes: 'reviewed by the team', date: '2026-11-20'}}\n")
+        lines.append(f"  {item}: {{status: {status}, notes: 'reviewed by the team for {item}', date: '2026-11-20'}}\n")
     path = folder / "audit.yaml"
     path.write_text(AUDIT_HEAD + ("".join(lines) or "  {}\n"), encoding="utf-8")
     policy = data.draw(st.sampled_from(PRESETS))

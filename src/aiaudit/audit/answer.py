@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
-from ..files import atomic_write
+from ..files import WriteError, atomic_write
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, json_path, load_bytes, load_file, read_limited
 from ..model import STATUSES, Answer, Audit, Item
 from ..schemas import schema_diagnostics
+from ..text import visible
 from . import evidence as ev
+from .justification import is_placeholder
 from .load import audit_from_document, check_answer
 from .roundtrip import Change, apply, new_problems
 
@@ -92,6 +94,20 @@ class Problem:
     code: str
     message: Msg
     field: str = "item"
+
+
+class SaveFailed(UsageError):
+    """An answer could not be written to disk (full disk, read-only file system, ...); the file is untouched.
+
+    ``input`` is what the user gave, so an interactive command can offer to save it again once the
+    problem is fixed (``retryable``) without asking for the answer again.
+    """
+
+    def __init__(self, inp: AnswerInput, error: WriteError):
+        super().__init__(Msg("answer.not_saved_retry", item=inp.item_id, reason=error.message))
+        self.input = inp
+        self.error = error
+        self.retryable = error.retryable
 
 
 def unknown_item(item_id: str, known: list[str]) -> Msg:
@@ -218,8 +234,11 @@ class Editor:
                 char = f"U+{ord(found.group()):04X}"
                 out.append(Problem("E204", Msg("answer.control_character", name=name, item=inp.item_id, char=char), name))
         notes = inp.notes if inp.notes is not None else old.get("notes")
-        if (status or old.get("status")) == "na" and not (isinstance(notes, str) and notes.strip()):
-            out.append(Problem("E402", Msg("answer.na_needs_notes", item=inp.item_id), "status"))
+        if (status or old.get("status")) == "na":
+            if not (isinstance(notes, str) and visible(notes)):
+                out.append(Problem("E402", Msg("answer.na_needs_notes", item=inp.item_id), "status"))
+            elif is_placeholder(notes):
+                out.append(Problem("E402", Msg("audit.na_placeholder", item=inp.item_id), "notes"))
         if inp.date is not None and not _valid_date(inp.date):
             out.append(Problem("E204", Msg("answer.bad_date", value=inp.date), "date"))
         for entry in inp.evidence or ():
@@ -376,9 +395,15 @@ class Editor:
         return audit, sorted(set(kept + fresh))
 
     def answer(self, inp: AnswerInput) -> dict:
-        """Check, build and save one answer; returns the mapping written."""
+        """Check, build and save one answer; returns the mapping written.
+
+        Raises :class:`SaveFailed` (keeping ``inp``) when the file cannot be written.
+        """
         value = self.build(inp)
-        self.save({inp.item_id: value})
+        try:
+            self.save({inp.item_id: value})
+        except WriteError as exc:
+            raise SaveFailed(inp, exc) from None
         return value
 
     # -- bulk import -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import Outside, Special, confine, note_input
 from ..i18n import Msg
 from ..model import Evidence
 
@@ -40,14 +41,12 @@ CHECKS = (VERIFIED, UNRECORDED, CHANGED, MISSING, OUTSIDE, UNREADABLE, LINK)
 #: Checks after which the file exists and was read.
 PRESENT = (VERIFIED, UNRECORDED, CHANGED)
 
-_SYSTEM_TREES = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
 
-
-class EvidenceOutside(ValueError):
+class EvidenceOutside(Outside):
     """An evidence path leaves the audit's folder."""
 
 
-class EvidenceUnreadable(ValueError):
+class EvidenceUnreadable(Special):
     """An evidence path names something that is not a regular file, or cannot be read."""
 
 
@@ -57,13 +56,12 @@ def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
     Raises :class:`EvidenceOutside` when the path leaves the folder (unless ``allow_outside``),
     and :class:`EvidenceUnreadable` for system trees (``/proc``, ``/sys``, ``/dev``).
     """
-    base = folder.resolve()
-    target = (base / path).resolve()
-    if not allow_outside and not target.is_relative_to(base):
-        raise EvidenceOutside(Msg("evidence.outside", path=repr(path), folder=repr(str(base))))
-    if any(target == tree or target.is_relative_to(tree) for tree in _SYSTEM_TREES):
-        raise EvidenceUnreadable(Msg("evidence.special", path=repr(path)))
-    return target
+    try:
+        return confine(folder, path, allow_outside)
+    except Outside:
+        raise EvidenceOutside(Msg("evidence.outside", path=repr(path), folder=".")) from None
+    except Special:
+        raise EvidenceUnreadable(Msg("evidence.special", path=repr(path))) from None
 
 
 @dataclass(frozen=True)
@@ -78,37 +76,46 @@ class FileFacts:
 _digests: dict[tuple[int, int, int, int], str] = {}
 
 
-def facts(target: Path) -> FileFacts:
-    """Size and sha256 of a resolved evidence file (hashed once per run); never opens a special file.
+#: How many times a file was actually read and hashed (for tests: once per file and run).
+hash_count = 0
 
-    Raises :class:`FileNotFoundError` when it does not exist and :class:`EvidenceUnreadable`
-    when it is not a regular file or cannot be read.
+
+def facts(target: Path, shown: str | None = None) -> FileFacts:
+    """Size and sha256 of a resolved (symlink-free) evidence file, hashed once per run; never opens a special file.
+
+    ``shown`` is the path as the audit wrote it, for messages (the resolved path is absolute and
+    would tell a reader where the machine keeps its files). Raises :class:`FileNotFoundError` when
+    it does not exist and :class:`EvidenceUnreadable` when it is not a regular file or cannot be read.
     """
+    shown = repr(shown if shown is not None else Path(target).name)
     try:
         info = os.stat(target)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise EvidenceUnreadable(Msg("evidence.unreadable", path=repr(str(target)), reason=exc.strerror or str(exc))) from None
+        raise EvidenceUnreadable(Msg("evidence.unreadable", path=shown, reason=exc.strerror or str(exc))) from None
     if not stat.S_ISREG(info.st_mode):
-        raise EvidenceUnreadable(Msg("evidence.special", path=repr(str(target))))
+        raise EvidenceUnreadable(Msg("evidence.special", path=shown))
     key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
     digest = _digests.get(key)
     if digest is None:
-        digest = _sha256_regular(target)
+        digest = _sha256_regular(target, shown)
         _digests[key] = digest
+    note_input(target, info, resolved=True)
     return FileFacts(target, info.st_size, digest)
 
 
-def _sha256_regular(target: Path, chunk: int = 1 << 20) -> str:
+def _sha256_regular(target: Path, shown: str, chunk: int = 1 << 20) -> str:
+    global hash_count
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(target, flags)
     except OSError as exc:
-        raise EvidenceUnreadable(Msg("evidence.unreadable", path=repr(str(target)), reason=exc.strerror or str(exc))) from None
+        raise EvidenceUnreadable(Msg("evidence.unreadable", path=shown, reason=exc.strerror or str(exc))) from None
+    hash_count += 1
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check
-            raise EvidenceUnreadable(Msg("evidence.special", path=repr(str(target))))
+            raise EvidenceUnreadable(Msg("evidence.special", path=shown))
         digest = hashlib.sha256()
         while block := os.read(fd, chunk):
             digest.update(block)
@@ -119,7 +126,7 @@ def _sha256_regular(target: Path, chunk: int = 1 << 20) -> str:
 
 def sha256_file(path: Path) -> str:
     """The sha256 of a regular file (cached per run, see :func:`facts`)."""
-    return facts(Path(path)).sha256
+    return facts(Path(path).resolve()).sha256
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,9 @@ def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> 
         return Checked(MISSING, problem=Msg("evidence.missing", path=repr(entry.path or "")))
     try:
         target = resolve(folder, entry.path, allow_outside)
-        found = facts(target)
+        found = facts(target, entry.path)
     except EvidenceOutside:
-        return Checked(OUTSIDE, problem=Msg("evidence.outside", path=repr(entry.path), folder=repr(str(folder))))
+        return Checked(OUTSIDE, problem=Msg("evidence.outside", path=repr(entry.path), folder="."))
     except FileNotFoundError:
         return Checked(MISSING, problem=Msg("evidence.missing", path=repr(entry.path)))
     except (EvidenceUnreadable, NotADirectoryError) as exc:
@@ -192,7 +199,7 @@ def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileF
             outside = outside or os.path.lexists(base / candidate)
             continue
         try:
-            found = facts(target)
+            found = facts(target, given)
         except (FileNotFoundError, NotADirectoryError):
             continue
         absolute = Path(os.path.normpath(base / candidate))
@@ -201,7 +208,7 @@ def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileF
         except ValueError:
             return found, absolute.as_posix()  # only with --allow-outside-evidence
     if outside:
-        raise EvidenceOutside(Msg("evidence.outside", path=repr(given), folder=repr(str(base))))
+        raise EvidenceOutside(Msg("evidence.outside", path=repr(given), folder="."))
     return None
 
 

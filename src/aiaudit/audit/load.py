@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
+from ..files import Outside, Special, confine, regular
 from ..i18n import Msg
 from ..library.builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path
 from ..library.checklists import builtin_checklist, checklist_from_file, version_key
@@ -13,6 +15,7 @@ from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Answer, Audit, Checklist, ChecklistRef, Evidence, Signoff
 from ..schemas import schema_diagnostics
 from . import evidence as ev
+from .justification import judge
 
 
 def load_audit(path: str | Path, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Audit:
@@ -50,11 +53,14 @@ def audit_from_document(
     data = doc.data
     refs: list[ChecklistRef] = []
     checklists: list[Checklist] = []
+    loaded: set[tuple[str, str]] = set()
+    memo: dict = {}  # includes shared by several checklists are resolved once
     for n, raw in enumerate(data["checklists"]):
         ref = ChecklistRef(raw.get("id"), raw.get("path"), raw.get("version"), raw.get("sha256"))
         refs.append(ref)
-        checklist = _resolve_checklist(ref, doc, ("checklists", n), problems, max_bytes)
-        if checklist is not None:
+        checklist = _resolve_checklist(ref, doc, ("checklists", n), problems, max_bytes, allow_outside, memo)
+        if checklist is not None and (checklist.id, checklist.sha256) not in loaded:
+            loaded.add((checklist.id, checklist.sha256))
             checklists.append(checklist)
     if has_errors(problems):
         return None, sorted(set(problems))
@@ -71,6 +77,8 @@ def audit_from_document(
         elif found and found[0].code == "E401":
             found = [_moved_item(doc, item_id, checklists) or found[0], *found[1:]]
         problems.extend(found)
+    problems.extend(_justification_problems(answers, doc))
+    problems.extend(_date_problems(doc))
 
     problems.extend(_profile_problems(data["system"], doc))
     audit = Audit(
@@ -103,16 +111,21 @@ def check_answer(
     if item_id not in known:
         return None, [doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True)]
     answer = _answer(item_id, raw)
-    problems = []
-    if answer.status == "na" and not answer.notes.strip():
-        problems.append(doc.diagnostic("E402", Msg("audit.na_without_notes", item=item_id), where + ("status",)))
+    problems = _justification_problems({item_id: answer}, doc)  # the copies across answers are checked per audit
+    problems.extend(_check_dates(doc, [((*where, "date"), raw.get("date"))]))
     if evidence:
         problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
     return answer, problems
 
 
 def _resolve_checklist(
-    ref: ChecklistRef, doc: Document, where: tuple, problems: list[Diagnostic], max_bytes: int
+    ref: ChecklistRef,
+    doc: Document,
+    where: tuple,
+    problems: list[Diagnostic],
+    max_bytes: int,
+    allow_outside: bool = False,
+    memo: dict | None = None,
 ) -> Checklist | None:
     if ref.id is not None:
         if builtin_checklist_path(ref.id) is None:
@@ -128,11 +141,21 @@ def _resolve_checklist(
             problems.extend(exc.diagnostics)
             return None
     else:
-        path = (Path(doc.name).parent / ref.path) if not Path(ref.path).is_absolute() else Path(ref.path)
-        if not path.is_file():
-            problems.append(doc.diagnostic("E303", Msg("audit.no_checklist_file", path=repr(ref.path)), where + ("path",)))
+        try:
+            path = confine(Path(doc.name).parent, ref.path, allow_outside)
+            regular(path)
+        except Outside:
+            problems.append(doc.diagnostic("E314", Msg("audit.checklist_outside", path=repr(ref.path)), where + ("path",)))
             return None
-        checklist, sub = checklist_from_file(path, max_bytes=max_bytes)
+        except (Special, OSError) as exc:
+            if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+                message = Msg("audit.no_checklist_file", path=repr(ref.path))
+                problems.append(doc.diagnostic("E303", message, where + ("path",)))
+            else:
+                problems.append(doc.diagnostic("E314", Msg("audit.checklist_special", path=repr(ref.path)), where + ("path",)))
+            return None
+        display = str(Path(doc.name).parent / ref.path)
+        checklist, sub = checklist_from_file(path, name=display, max_bytes=max_bytes, allow_outside=allow_outside, memo=memo)
         if checklist is None or has_errors(sub):
             problems.extend(sub)
             problems.append(doc.diagnostic("E406", Msg("audit.checklist_invalid", path=repr(ref.path)), where + ("path",)))
@@ -201,6 +224,61 @@ def _answer(item_id: str, raw: dict) -> Answer:
         date=raw.get("date"),
         review=raw.get("review"),
     )
+
+
+def _justification_problems(answers: dict[str, Answer], doc: Document) -> list[Diagnostic]:
+    """E402 for ``na`` answers without a real reason (see :mod:`aiaudit.audit.justification`)."""
+    notes = {item_id: a.notes for item_id, a in answers.items() if a.status == "na"}
+    out = []
+    for item_id, verdict in judge(notes).items():
+        if verdict.ok:
+            continue
+        where = ("answers", item_id, "notes" if verdict.problem != "missing" else "status")
+        if verdict.problem == "missing":
+            message = Msg("audit.na_without_notes", item=item_id)
+        elif verdict.problem == "placeholder":
+            message = Msg("audit.na_placeholder", item=item_id)
+        else:
+            message = Msg("audit.na_boilerplate", item=item_id, copies=verdict.copies)
+        out.append(doc.diagnostic("E402", message, where))
+    return out
+
+
+#: Dates may run this far ahead of the local date (the author may sit in another time zone).
+FUTURE_SLACK = _dt.timedelta(days=1)
+
+
+def _date_problems(doc: Document, today: _dt.date | None = None) -> list[Diagnostic]:
+    """E408 for dates that do not exist (2026-02-30), E407 for dates in the future (sign-off, answers, classification)."""
+    data = doc.data
+    dated: list[tuple[tuple, object]] = []
+    for n, s in enumerate(data.get("signoff") or []):
+        dated.append((("signoff", n, "date"), s.get("date")))
+    for item_id, raw in (data.get("answers") or {}).items():
+        if isinstance(raw, dict):
+            dated.append((("answers", item_id, "date"), raw.get("date")))
+    classification = (data.get("system") or {}).get("classification")
+    if isinstance(classification, dict):
+        dated.append((("system", "classification", "date"), classification.get("date")))
+    return _check_dates(doc, dated, today)
+
+
+def _check_dates(doc: Document, dated: list[tuple[tuple, object]], today: _dt.date | None = None) -> list[Diagnostic]:
+    latest = (today or _dt.date.today()) + FUTURE_SLACK
+    out = []
+    for path, value in dated:
+        if not isinstance(value, str):
+            continue
+        try:
+            when = _dt.date.fromisoformat(value)
+        except ValueError:
+            out.append(doc.diagnostic("E408", Msg("audit.impossible_date", date=value), path))
+            continue
+        if when > latest:
+            out.append(
+                doc.diagnostic("E407", Msg("audit.future_date", date=value, today=(latest - FUTURE_SLACK).isoformat()), path)
+            )
+    return out
 
 
 def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool) -> list[Diagnostic]:

@@ -6,6 +6,11 @@ answers. The lock is an OS lock (``fcntl.flock`` on POSIX), so it is released au
 when the process ends, even when it is killed with SIGKILL; a stale ``.lock`` file left behind
 by a killed process never blocks anyone.
 
+The sidecar is never followed out of the folder: it is created with ``O_CREAT|O_EXCL|O_NOFOLLOW``,
+and a stale one is reopened with ``O_NOFOLLOW|O_NONBLOCK`` and used only when it is a regular file
+with a single link, so a planted symlink, hard link or FIFO can neither truncate nor create a file
+elsewhere (it is refused with a message naming it).
+
 Limits (documented in docs/limits.md):
 
 * The lock is advisory: it keeps aiaudit processes apart, not a text editor or ``git checkout``.
@@ -18,8 +23,10 @@ Limits (documented in docs/limits.md):
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,11 +66,40 @@ def _try_lock(fd: int) -> bool:
     return True  # pragma: no cover
 
 
-def _holder(path: Path) -> str:
+def _holder(fd: int) -> str:
+    """The pid the holder wrote into the lock file (read from our own descriptor, never by name)."""
     try:
-        return path.read_text(encoding="utf-8").strip()[:40]
+        return os.pread(fd, 40, 0).decode("utf-8", "replace").strip()[:40]
     except OSError:
         return ""
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_lock(target: Path) -> int:
+    """Open (or create) the sidecar lock file without ever following a link out of the folder.
+
+    A new file is created with ``O_CREAT|O_EXCL|O_NOFOLLOW``. An existing one (a stale lock left by a
+    killed process) is opened with ``O_NOFOLLOW|O_NONBLOCK`` and must be a regular file with one
+    link: a planted symlink, hard link, FIFO or device is refused, never truncated or written.
+    """
+    try:
+        return os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    except FileExistsError:
+        pass
+    try:
+        fd = os.open(target, os.O_RDWR | _NOFOLLOW | _NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(target):
+            raise UsageError(Msg("lock.not_regular", path=str(target))) from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        raise UsageError(Msg("lock.not_regular", path=str(target)))
+    return fd
 
 
 @contextlib.contextmanager
@@ -74,17 +110,20 @@ def audit_lock(path: str | Path) -> Iterator[Path]:
     target = lock_path(path)
     for _attempt in range(5):
         try:
-            fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = _open_lock(target)
+        except FileNotFoundError:  # removed between the two opens: try again
+            continue
         except OSError as exc:
             raise UsageError(Msg("lock.cannot", path=str(target), reason=exc.strerror or str(exc))) from None
         if not _try_lock(fd):
+            pid = _holder(fd)
             os.close(fd)
-            pid = _holder(target)
             raise LockBusy(Msg("lock.busy", path=str(path), pid=pid or "?"))
         # The previous holder may have removed the file between our open() and lock(): then we
         # hold a lock on a deleted inode and must start again on the new file.
         try:
-            same = os.fstat(fd).st_ino == os.stat(target).st_ino
+            now = os.lstat(target)
+            same = os.fstat(fd).st_ino == now.st_ino and stat.S_ISREG(now.st_mode)
         except FileNotFoundError:
             same = False
         if same:
@@ -100,7 +139,8 @@ def audit_lock(path: str | Path) -> Iterator[Path]:
     finally:
         # Remove the sidecar while still holding the lock (the inode check above makes this safe).
         with contextlib.suppress(OSError):
-            os.unlink(target)
+            if os.fstat(fd).st_ino == os.lstat(target).st_ino:
+                os.unlink(target)
         os.close(fd)
 
 

@@ -10,13 +10,12 @@ import click
 
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
-from ..text import terminal_safe
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
 from .complete import complete_checklist, complete_status
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="audit.yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default="audit.yaml", show_default=True)
 @click.option("-n", "--name", required=True, help="Name of the AI system being audited.")
 @click.option(
     "-c",
@@ -88,6 +87,9 @@ def init(
     """
     from ..audit.create import Profile, init_audit, proposed_modules
     from ..audit.profile import normalize, normalize_all
+    from ..files import check_output
+    from ..library.builtins import builtin_checklist_path
+    from ..library.checklists import load_checklist
 
     extra = {}
     if sectors:
@@ -95,6 +97,10 @@ def init(
     for key, value in (("agentic", agentic), ("releases_weights", releases_weights), ("uses_open_weights", uses_open_weights)):
         if value is not None:
             extra[key] = value
+    for source in checklists:  # read the checklist files first, so that -o cannot name one of them
+        if builtin_checklist_path(source) is None:
+            load_checklist(source)
+    check_output(output)
     profile = Profile(
         name=name,
         owner=owner,
@@ -110,16 +116,16 @@ def init(
     modules = proposed_modules(profile, list(checklists))
     chosen = list(checklists) + ([m.id for m in modules] if add_modules else [])
     listed, skipped = init_audit(output, chosen, profile, lang=lang, force=force)
-    click.echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
+    echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
     for module in modules:
         key = "init.module_added" if add_modules else "init.module_proposed"
-        click.echo(t(key, lang, id=module.id, title=module.title.get(lang), reason=module.module["reason"].get(lang)))
+        echo(t(key, lang, id=module.id, title=module.title.get(lang), reason=module.module["reason"].get(lang)))
     if modules and not add_modules:
-        click.echo(t("init.modules_hint", lang))
+        echo(t("init.modules_hint", lang))
 
 
 @click.command("fill")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.option("--section", "sections", multiple=True, help="Only the items of this section id (repeatable).")
 @click.option("--item", "items", multiple=True, help="Only this item, answered or not (repeatable).")
 @click.option("--all", "include_all", is_flag=True, help="Also revisit items that already have an answer.")
@@ -146,7 +152,7 @@ def fill(audit, sections, items, include_all, review, answered_by, lang, max_byt
             i for i in review_items(load_audit(audit, allow_outside_evidence, max_bytes)) if i not in items
         )
         if not items:
-            click.echo(t("upgrade.nothing_to_review", lang, path=audit))
+            echo(t("upgrade.nothing_to_review", lang, path=audit))
             return
     code = run_fill(
         audit,
@@ -162,13 +168,13 @@ def fill(audit, sections, items, include_all, review, answered_by, lang, max_byt
 
 
 @click.command("answer")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.argument("item_id", required=False)
 @click.option("-s", "--status", default=None, shell_complete=complete_status, help="met | partial | not_met | na | unanswered.")
 @click.option("-n", "--note", "--notes", "notes", default=None, help="Notes (Markdown); `-` reads them from stdin.")
 @click.option("-e", "--evidence", multiple=True, help="Evidence file or http(s) URL (repeatable); replaces the recorded list.")
 @click.option("--no-evidence", is_flag=True, help="Remove the recorded evidence.")
-@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=str), help="Import answers from a CSV or YAML file.")
+@click.option("--from", "source", type=click.Path(path_type=str), help="Import answers from a CSV or YAML file.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
 @click.option("--date", default=None, help="Answer date YYYY-MM-DD (default: today).")
 @lang_option
@@ -190,7 +196,7 @@ def answer(
         if status or notes is not None or evidence or no_evidence:
             raise UsageError(Msg("answer.from_alone"))
         ids = import_answers(audit, source, **options)
-        click.echo(t("answer.imported", lang, count=len(ids), path=audit, source=source))
+        echo(t("answer.imported", lang, count=len(ids), path=audit, source=source))
         return
     if evidence and no_evidence:
         raise UsageError(Msg("answer.evidence_conflict"))
@@ -198,12 +204,12 @@ def answer(
         notes = sys.stdin.read()
     given = tuple(evidence) if evidence else (() if no_evidence else None)
     value = answer_one(audit, AnswerInput(item_id, status=status, notes=notes, evidence=given), **options)
-    click.echo(t("answer.saved", lang, item=item_id, status=value["status"], path=audit))
+    echo(t("answer.saved", lang, item=item_id, status=value["status"], path=audit))
 
 
 @click.command("classify")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=str), help="YAML/JSON answers; no prompts.")
+@click.argument("audit", type=click.Path(path_type=str))
+@click.option("--answers", "answers_file", type=click.Path(path_type=str), help="YAML/JSON answers; no prompts.")
 @click.option("--date", default=None, help="Classification date YYYY-MM-DD (default: today).")
 @lang_option
 @max_bytes_option
@@ -223,7 +229,7 @@ def classify(audit, answers_file, date, lang, max_bytes, allow_outside_evidence)
 
 
 @click.command("status")
-@click.argument("audit", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("audit", type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @policy_option
 @lang_option
@@ -260,13 +266,13 @@ def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> 
         }
         payload["signoff"] = [c.to_dict(lang) for c in signatures]
         payload["review"] = list(to_review)
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(state, lang, verdict))
+        echo(format_text(state, lang, verdict))
         if to_review:
-            click.echo(t("status.review", lang, n=len(to_review), path=audit))
+            echo(t("status.review", lang, n=len(to_review), path=audit))
         for c in signatures:
-            click.echo(terminal_safe(t("status.signature", lang, message=c.message)))
+            echo(t("status.signature", lang, message=c.message))
 
 
 COMMANDS = (init, fill, answer, classify, status)

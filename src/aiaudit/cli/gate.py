@@ -10,7 +10,7 @@ import click
 
 from ..diagnostics import EXIT_INVALID
 from ..i18n import t
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option
+from .base import echo, echo_diagnostics, echo_format, lang_option, max_bytes_option, outside_option
 from .complete import complete_gate_format, complete_policy, complete_policy_preset
 
 _policy_option = click.option(
@@ -36,6 +36,7 @@ _today_option = click.option(
 def run_and_report(audits, policy_spec, specs, *, lang, soft_fail, category, today, max_bytes, allow_outside) -> None:
     """Gate every audit, write the outputs (unusable input included), print, and exit 0, 1 or 2."""
     from ..diagnostics import DiagnosticError
+    from ..files import check_output
     from ..gate import run_gate
     from ..gate.findings import GateFailure, verdict
     from ..gate.outputs import write_outputs
@@ -49,23 +50,26 @@ def run_and_report(audits, policy_spec, specs, *, lang, soft_fail, category, tod
         except DiagnosticError as exc:  # unusable input: reported by every output too, then exit 2
             results.append(GateFailure(audit, policy_spec, tuple(exc.diagnostics)))
             problems.extend(d for d in exc.diagnostics if d not in problems)
+    for _fmt, path in specs:  # the audits, the policy, checklists and evidence are read now: none is overwritten
+        if path is not None:
+            check_output(path)
     stdout, written = write_outputs(results, specs, lang, category)
     for text in stdout:
-        click.echo(text, nl=False)
+        echo_format(text)
     for result in results:
         if isinstance(result, GateFailure):
             continue
         if ("text", None) not in specs:
             echo_diagnostics(result.warnings, lang, err=True)
         if not stdout:
-            click.echo(verdict(result).text(lang), err=True)
+            echo(verdict(result).text(lang), err=True)
     for path, fmt in written:
-        click.echo(t("gate.wrote", lang, path=path, fmt=fmt), err=True)
+        echo(t("gate.wrote", lang, path=path, fmt=fmt), err=True)
     if problems:
         raise unusable(problems)
     if not all(result.passed for result in results):
         if soft_fail:
-            click.echo(t("gate.soft_fail", lang), err=True)
+            echo(t("gate.soft_fail", lang), err=True)
             sys.exit(0)
         sys.exit(EXIT_INVALID)
 
@@ -128,9 +132,9 @@ def policy_list(lang) -> None:
 
     entries = presets()
     width = max((len(name) for name, _ in entries), default=0)
-    click.echo(t("policy.list.header", lang))
+    echo(t("policy.list.header", lang))
     for name, title in entries:
-        click.echo(f"  {name:<{width}}  {title.get(lang) if title else ''}".rstrip())
+        echo(f"  {name:<{width}}  {title.get(lang) if title else ''}".rstrip())
 
 
 @policy_group.command("show")
@@ -139,7 +143,7 @@ def policy_show(name) -> None:
     """Print the YAML of a built-in preset (NAME or preset:NAME)."""
     from ..policy.load import PRESET_PREFIX, preset_text
 
-    click.echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
+    echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
 
 
 # --- pre-commit hook entry points ---------------------------------------------------------------
@@ -163,7 +167,7 @@ def hook_validate(ctx, files, max_bytes, allow_outside_evidence, lang) -> None:
 
     selected = select(files, max_bytes=max_bytes)
     if not selected:
-        click.echo(t("ci.hook.skipped", lang, count=len(files)), err=True)
+        echo(t("ci.hook.skipped", lang, count=len(files)), err=True)
         return
     ctx.invoke(
         validate,
@@ -204,10 +208,10 @@ def hook_gate(files, policy_spec, formats, soft_fail, today, lang, max_bytes, al
     if not policy_spec.startswith("preset:") and any(Path(f).resolve() == policy_path.resolve() for f in files):
         audits = select(repository_files(), ("audit",), max_bytes)
     if not audits:
-        click.echo(t("ci.hook.skipped", lang, count=len(files)), err=True)
+        echo(t("ci.hook.skipped", lang, count=len(files)), err=True)
         return
     for audit, evidence in cites.items():
-        click.echo(t("ci.hook.cites", lang, audit=audit, evidence=", ".join(evidence)), err=True)
+        echo(t("ci.hook.cites", lang, audit=audit, evidence=", ".join(evidence)), err=True)
     specs = [parse_spec(s) for s in formats] or [("text", None)]
     check_specs(specs, len(audits))
     run_and_report(

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..i18n import Msg, localize, t
-from .base import echo_diagnostics, lang_option, max_bytes_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option
 from .complete import complete_rubric, complete_rubric_preset
 
 
@@ -20,10 +20,8 @@ from .complete import complete_rubric, complete_rubric_preset
     shell_complete=complete_rubric,
     help="A rubric file, or preset:NAME (see `aiaudit rubric list`).",
 )
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=str), help="Output folder.")
-@click.option(
-    "--overrides", type=click.Path(dir_okay=False, path_type=str), help="YAML or CSV file: manual points and comments per team."
-)
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="Output folder.")
+@click.option("--overrides", type=click.Path(path_type=str), help="YAML or CSV file: manual points and comments per team.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--pdf", is_flag=True, help="Also write each team's feedback as PDF.")
 @click.option("--excel", is_flag=True, help="Write grades.csv with a UTF-8 byte-order mark, for Excel.")
@@ -45,10 +43,14 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
     listed and graded by the rubric's `invalid` rule; the batch always completes.
     """
     from ..diagnostics import UsageError
+    from ..files import check_grading_output
     from ..grading.batch import run
     from ..grading.overrides import load_overrides
     from ..grading.rubric import deadline_option, load_rubric
+    from ..paths import PRESET_PREFIX
 
+    inputs = [p for p in (rubric_source, overrides) if p and not p.startswith(PRESET_PREFIX)]
+    check_grading_output(submissions, out, inputs)
     rubric_obj = load_rubric(rubric_source, max_bytes=max_bytes)
     if deadline is not None:
         rubric_obj = rubric_obj.with_deadline(deadline_option(deadline))
@@ -85,16 +87,16 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
         if bar is not None:
             bar.__exit__(None, None, None)
     for entry in result.ignored:
-        click.echo(t("grading.cli.ignored", lang, entry=localize(entry, lang)), err=True)
+        echo(t("grading.cli.ignored", lang, entry=localize(entry, lang)), err=True)
     echo_diagnostics(result.warnings, lang, err=True)
     for g in result.grades:
         if g.broken:
             problem = g.errors[0].format(lang) if g.errors else ""
             status = t(f"grading.status.{g.status}", lang)
-            click.echo(t("grading.cli.broken", lang, team=g.team, status=status, problem=problem), err=True)
+            echo(t("grading.cli.broken", lang, team=g.team, status=status, problem=problem), err=True)
     if result.pairs:
-        click.echo(t("grading.cli.pairs", lang, n=len(result.pairs)), err=True)
-    click.echo(
+        echo(t("grading.cli.pairs", lang, n=len(result.pairs)), err=True)
+    echo(
         t(
             "grading.cli.done",
             lang,
@@ -121,10 +123,10 @@ def rubric_list(lang) -> None:
     """List the built-in rubrics."""
     from ..grading.rubric import PRESET_PREFIX, load_rubric, preset_names
 
-    click.echo(t("grading.cli.rubric_header", lang))
+    echo(t("grading.cli.rubric_header", lang))
     for name in preset_names():
         r = load_rubric(f"{PRESET_PREFIX}{name}")
-        click.echo(f"  {name:<24} {r.title.get(lang)} ({t('grading.points_total', lang, points=r.max_points)})")
+        echo(f"  {name:<24} {r.title.get(lang)} ({t('grading.points_total', lang, points=r.max_points)})")
 
 
 @rubric_group.command("show")
@@ -133,7 +135,7 @@ def rubric_show(name) -> None:
     """Print a built-in rubric's YAML (NAME or preset:NAME)."""
     from ..grading.rubric import PRESET_PREFIX, preset_text
 
-    click.echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
+    echo(preset_text(name.removeprefix(PRESET_PREFIX)), nl=False)
 
 
 COMMANDS = (grade, rubric_group)

@@ -9,7 +9,7 @@ import click
 
 from ..diagnostics import EXIT_INVALID, exit_code_for
 from ..i18n import t
-from .base import echo_diagnostics, lang_option, library_format_option, max_bytes_option
+from .base import echo, echo_diagnostics, lang_option, library_format_option, max_bytes_option
 from .complete import complete_checklist, complete_framework
 
 
@@ -26,12 +26,10 @@ def checklists_list(fmt, lang) -> None:
     from ..library.listing import builtin_listing, render_checklist_list
 
     listing = builtin_listing()
-    click.echo(render_checklist_list(listing, fmt, lang), nl=False)
+    echo(render_checklist_list(listing, fmt, lang), nl=False)
     broken = [e for e in listing if e.checklist is None]
     for entry in broken:
-        click.echo(
-            t("library.list.broken", lang, id=entry.id, problem=entry.problem.format(lang) if entry.problem else ""), err=True
-        )
+        echo(t("library.list.broken", lang, id=entry.id, problem=entry.problem.format(lang) if entry.problem else ""), err=True)
     sys.exit(EXIT_INVALID if broken else 0)
 
 
@@ -47,7 +45,7 @@ def checklists_show(checklist, section, full, fmt, lang, max_bytes) -> None:
     from ..library.listing import render_checklist, resolve_checklist
 
     loaded = resolve_checklist(checklist, max_bytes=max_bytes)
-    click.echo(render_checklist(loaded, fmt, lang, full=full, section=section), nl=False)
+    echo(render_checklist(loaded, fmt, lang, full=full, section=section), nl=False)
 
 
 @checklists_group.command("coverage")
@@ -71,9 +69,9 @@ def checklists_coverage(checklist, framework, gaps_only, fmt, lang, max_bytes) -
     fw = find_framework(framework) if framework is not None else None
     loaded = resolve_checklist(checklist, max_bytes=max_bytes)
     if fw is None:
-        click.echo(render_coverage_summary(loaded, coverage_all(loaded), fmt, lang), nl=False)
+        echo(render_coverage_summary(loaded, coverage_all(loaded), fmt, lang), nl=False)
     else:
-        click.echo(render_coverage(coverage(loaded, fw), fmt, lang, gaps_only=gaps_only), nl=False)
+        echo(render_coverage(coverage(loaded, fw), fmt, lang, gaps_only=gaps_only), nl=False)
 
 
 @click.group("frameworks")
@@ -88,7 +86,7 @@ def frameworks_list(fmt, lang) -> None:
     """List the frameworks of the catalog with their clause counts."""
     from ..library.listing import render_framework_list
 
-    click.echo(render_framework_list(fmt, lang), nl=False)
+    echo(render_framework_list(fmt, lang), nl=False)
 
 
 @frameworks_group.command("show")
@@ -100,7 +98,7 @@ def frameworks_show(framework, fmt, lang) -> None:
     from ..library.coverage import find_framework
     from ..library.listing import render_framework
 
-    click.echo(render_framework(find_framework(framework), fmt, lang), nl=False)
+    echo(render_framework(find_framework(framework), fmt, lang), nl=False)
 
 
 @click.command("lint")
@@ -140,15 +138,15 @@ def lint_cmd(checklists, fmt, quiet, strict, max_bytes, lang) -> None:
             "errors": errors,
             "warnings": warnings,
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for r in results:
             echo_diagnostics(r.diagnostics, lang)
             if not quiet:
                 key = "library.lint.counts" if r.diagnostics else "library.lint.clean"
-                click.echo(t(key, lang, name=r.name, errors=r.errors, warnings=r.warnings), err=bool(r.diagnostics))
+                echo(t(key, lang, name=r.name, errors=r.errors, warnings=r.warnings), err=bool(r.diagnostics))
         if not quiet and len(results) > 1:
-            click.echo(t("library.lint.summary", lang, files=len(results), errors=errors, warnings=warnings), err=True)
+            echo(t("library.lint.summary", lang, files=len(results), errors=errors, warnings=warnings), err=True)
     code = exit_code_for(diagnostics)
     sys.exit(EXIT_INVALID if strict and code == 0 and warnings else code)
 
@@ -172,11 +170,14 @@ def convert_cmd(source, source_format, output, checklist_id, prefix, force, max_
 
     converted = convert_file(source_format, source, checklist_id or checklist_id_for(output), prefix=prefix, max_bytes=max_bytes)
     if output == "-":
-        click.echo(converted.text, nl=False)
+        echo(converted.text, nl=False)
         return
+    from ..files import check_output
+
+    check_output(output)  # never over the deon file it was converted from
     write_converted(converted, output, force=force)
     c = converted.checklist
-    click.echo(
+    echo(
         t(
             "library.convert.done",
             lang,
@@ -188,7 +189,7 @@ def convert_cmd(source, source_format, output, checklist_id, prefix, force, max_
         ),
         err=True,
     )
-    click.echo(t("library.convert.next", lang, path=output), err=True)
+    echo(t("library.convert.next", lang, path=output), err=True)
 
 
 COMMANDS = (checklists_group, frameworks_group, lint_cmd, convert_cmd)

@@ -10,8 +10,7 @@ import click
 
 from ..diagnostics import UsageError
 from ..i18n import Msg, t
-from ..text import terminal_safe
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
 
 _ALLOWED = click.option(
     "--allowed-signers",
@@ -24,12 +23,12 @@ _ALLOWED = click.option(
 
 def _write(output: str | None, text: str, lang: str) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        echo(text, nl=not text.endswith("\n"))
         return
     from ..files import atomic_write
 
     atomic_write(Path(output), text.encode("utf-8"))
-    click.echo(t("diff.written", lang, path=output), err=True)
+    echo(t("diff.written", lang, path=output), err=True)
 
 
 @click.command("diff")
@@ -97,17 +96,17 @@ def upgrade(audit, dry_run, fmt, lang, max_bytes, allow_outside_evidence) -> Non
     plan = run(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes, dry_run=dry_run)
     if fmt == "json":
         data = plan_data(plan, lang) | {"written": not dry_run and not plan.up_to_date}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
-    click.echo(plan_text(plan, lang))
+    echo(plan_text(plan, lang))
     if plan.up_to_date:
         return
     if dry_run:
-        click.echo(t("upgrade.dry_run", lang))
+        echo(t("upgrade.dry_run", lang))
         return
-    click.echo(t("upgrade.done", lang, path=audit))
+    echo(t("upgrade.done", lang, path=audit))
     if plan.count("review"):
-        click.echo(t("upgrade.review_hint", lang, path=audit))
+        echo(t("upgrade.review_hint", lang, path=audit))
 
 
 @click.command("verify")
@@ -153,9 +152,9 @@ def verify(
         evidence_dir=evidence_dir,
     )
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(verify_text(result, lang, verbose))
+        echo(verify_text(result, lang, verbose))
     sys.exit(result.exit_code)
 
 
@@ -209,8 +208,8 @@ def sign(audit, name, role, statement, principal, key, date, lang, max_bytes, al
         max_bytes=max_bytes,
     )
     if done.pinned:
-        click.echo(t("sign.pinned", lang, checklists=", ".join(done.pinned)))
-    click.echo(terminal_safe(t("sign.done", lang, path=audit, name=name, principal=principal, key=done.check.key or "?")))
+        echo(t("sign.pinned", lang, checklists=", ".join(done.pinned)))
+    echo(t("sign.done", lang, path=audit, name=name, principal=principal, key=done.check.key or "?"))
 
 
 COMMANDS = (diff, upgrade, verify, sign)

@@ -8,7 +8,7 @@ import click
 
 from ..diagnostics import UsageError
 from ..i18n import Msg, t
-from .base import lang_option, max_bytes_option, outside_option, policy_option
+from .base import echo, lang_option, max_bytes_option, outside_option, policy_option
 from .complete import complete_report_format
 
 
@@ -58,8 +58,9 @@ def report(
     """
     from ..audit.evaluation import evaluate
     from ..audit.load import load_audit
-    from ..files import atomic_write
+    from ..files import atomic_write, check_output
     from ..render import BINARY, ReportOptions, format_for, render
+    from ..text import output_safe
 
     fmt = format_for(output, fmt)
     if fmt != "pdf":
@@ -72,7 +73,9 @@ def report(
         pdf_variant = "pdf/a-3b"
     if output == "-" and fmt in BINARY and sys.stdout.isatty():
         raise UsageError(Msg("report.pdf_tty"))
+    check_output(output)  # a folder, or a folder that does not exist: say so before the work
     loaded = load_audit(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
+    check_output(output)  # now that the audit, its checklists and evidence are read: none is overwritten
     options = ReportOptions(
         allow_outside_evidence=allow_outside_evidence,
         evidence_images=not no_evidence_images,
@@ -85,11 +88,13 @@ def report(
         from ..render.pdf import hangul_font_missing
 
         if hangul_font_missing(evaluation, lang):
-            click.echo(t("report.no_hangul_font", lang), err=True)
+            echo(t("report.no_hangul_font", lang), err=True)
     data = render(fmt, evaluation, lang, options)
     if output == "-":
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
+        if fmt not in BINARY:  # text that may reach a terminal: escapes shown escaped (JSON stays JSON)
+            data = output_safe(data.decode("utf-8")).encode("utf-8")
         if binary is None:  # a text-only stream (some embedding hosts): text formats still work
             if fmt in BINARY:
                 raise UsageError(Msg("report.pdf_tty"))
@@ -99,7 +104,7 @@ def report(
             binary.flush()
     else:
         atomic_write(output, data)
-        click.echo(t("report.done", lang, path=output), err=True)
+        echo(t("report.done", lang, path=output), err=True)
 
 
 @click.command()
@@ -111,12 +116,12 @@ def doctor(lang) -> None:
     """
     from ..render.doctor import checks
 
-    click.echo(t("doctor.title", lang))
+    echo(t("doctor.title", lang))
     results = checks()
     for check in results:
-        click.echo(t(check.key, lang, **check.values))
+        echo(t(check.key, lang, **check.values))
     problems = sum(1 for c in results if c.required and not c.ok)
-    click.echo(t("doctor.problems", lang, n=problems) if problems else t("doctor.all_ok", lang))
+    echo(t("doctor.problems", lang, n=problems) if problems else t("doctor.all_ok", lang))
     sys.exit(1 if problems else 0)
 
 
@@ -145,12 +150,12 @@ def haip(audit, output, fmt, lang, max_bytes, allow_outside_evidence) -> None:
     evaluation = evaluate(load_audit(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes))
     data = FORMATS[fmt](evaluation, lang)
     if output == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        echo(data.decode("utf-8"), nl=False)
         return
     atomic_write(output, data)
     parts = sections(evaluation)
     written = sum(1 for s in parts if s.answers)
-    click.echo(t("haip.done", lang, path=output, sections=written, gaps=sum(len(s.gaps) for s in parts)), err=True)
+    echo(t("haip.done", lang, path=output, sections=written, gaps=sum(len(s.gaps) for s in parts)), err=True)
 
 
 COMMANDS = (report, doctor, haip)

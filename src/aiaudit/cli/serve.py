@@ -9,7 +9,7 @@ import click
 
 from ..diagnostics import UsageError
 from ..i18n import Msg, t
-from .base import lang_option, max_bytes_option, outside_option, policy_option
+from .base import echo, lang_option, max_bytes_option, outside_option, policy_option
 
 
 @click.command("serve")
@@ -83,13 +83,13 @@ def serve(
         factory, what = _workspace(path, lang, answered_by, allow_outside_evidence, max_bytes, max_upload, policy_spec)
 
     def announce(url: str) -> None:
-        click.echo(t("serve.listening", lang, what=what))
-        click.echo(f"    {url}")
-        click.echo(t("serve.stop_hint", lang))
+        echo(t("serve.listening", lang, what=what))
+        echo(f"    {url}")
+        echo(t("serve.stop_hint", lang))
 
     guard_options = {"max_upload_body": max_upload + 1_000_000, "upload_paths": ("/a/",)}
     run_server(factory, host, port, guard_options, announce, browser=not no_browser)
-    click.echo(t("serve.stopped", lang))
+    echo(t("serve.stopped", lang))
 
 
 def _workspace(path, lang, answered_by, allow_outside, max_bytes, max_upload, policy_spec):

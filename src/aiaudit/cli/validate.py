@@ -9,7 +9,7 @@ import click
 
 from ..diagnostics import exit_code_for
 from ..i18n import Msg, t
-from .base import echo_diagnostics, lang_option, max_bytes_option, outside_option
+from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option
 
 
 @click.command()
@@ -39,15 +39,15 @@ def validate(files, fmt, quiet, max_bytes, allow_outside_evidence, lang) -> None
             "errors": errors,
             "warnings": len(diagnostics) - errors,
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for r in results:
             echo_diagnostics(r.diagnostics, lang)
             if not quiet and not any(d.severity == "error" for d in r.diagnostics):
-                click.echo(t("validate.ok", lang, path=r.path, kind=r.kind))
+                echo(t("validate.ok", lang, path=r.path, kind=r.kind))
         if not quiet and len(results) > 1:
             summary = t("validate.summary", lang, files=len(results), errors=errors, warnings=len(diagnostics) - errors)
-            click.echo(summary, err=True)
+            echo(summary, err=True)
     sys.exit(exit_code_for(diagnostics))
 
 
@@ -60,11 +60,11 @@ def schema(kind, lang) -> None:
 
     kinds = available_kinds()
     if kind is None:
-        click.echo("\n".join(kinds))
+        echo("\n".join(kinds))
         return
     if kind not in kinds:
         raise click.BadParameter(Msg("cli.unknown_kind", kind=repr(kind), choices=", ".join(kinds)).text(lang), param_hint="KIND")
-    click.echo(schema_text(kind), nl=False)
+    echo(schema_text(kind), nl=False)
 
 
 COMMANDS = (validate, schema)

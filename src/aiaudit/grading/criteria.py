@@ -12,9 +12,11 @@ were lost. Only *applicable* items count (``evaluation.ItemResult.applicable``).
   count only with ``accept_urls: true``; they cannot be checked offline). When no such item is
   claimed: 1 if no applicable item requires evidence, else 0 (nothing was shown).
 * ``justified_ratio``: among applicable items answered ``na``, ``not_met`` or ``partial``, the share
-  whose note has at least ``min_note_chars`` characters (Unicode characters after collapsing
-  whitespace, so Korean and English count alike; at least 1). None to justify: 1, or 0 when no
-  applicable item is answered at all (an untouched template earns nothing).
+  whose note is a real reason of at least ``min_note_chars`` visible characters (invisible
+  characters and whitespace runs do not count, so Korean and English count alike; at least 1): not
+  a placeholder (``N/A``, ``TBD``) nor a note copied onto four or more of these items. The rule is
+  :mod:`aiaudit.audit.justification`, the same one ``validate`` applies to ``na`` answers. None to
+  justify: 1, or 0 when no applicable item is answered at all (an untouched template earns nothing).
 * ``framework_coverage``: the mean, over the criterion's ``frameworks`` (default: every framework
   an applicable item refers to), of answered ÷ applicable items referring to that framework; a
   listed framework that no applicable item refers to counts 0.
@@ -35,10 +37,14 @@ from pathlib import Path
 
 from ..audit import evidence as ev_paths
 from ..audit.evaluation import Evaluation
+from ..audit.justification import BOILERPLATE, MISSING, PLACEHOLDER, SHORT, judge
 from ..i18n import Msg
+from ..text import visible_length
 from .rubric import Criterion, Late
 
 CLAIMS = ("met", "partial")
+#: Why a note is not a justification → the ``grading.lost.*`` message that says so.
+_UNJUSTIFIED = {MISSING: "no_note", SHORT: "short_note", PLACEHOLDER: "placeholder_note", BOILERPLATE: "boilerplate_note"}
 NEEDS_JUSTIFICATION = ("na", "not_met", "partial")
 
 
@@ -74,8 +80,8 @@ class Measured:
 
 
 def note_length(text: str | None) -> int:
-    """Characters of a note after collapsing whitespace."""
-    return len(" ".join((text or "").split()))
+    """Visible characters of a note (invisible characters and whitespace runs do not count)."""
+    return visible_length(text)
 
 
 def _ratio(num, den: int, empty: Fraction) -> Fraction:
@@ -126,14 +132,17 @@ def _evidence_problem(item_id: str, entries, folder: Path, accept_urls: bool) ->
 
 
 def justified_ratio(ev: Evaluation, criterion: Criterion) -> Measured:
+    """The same rule as ``validate``'s E402 (:mod:`aiaudit.audit.justification`), with ``min_note_chars``."""
     minimum = max(1, criterion.min_note_chars)
     considered = [r for r in ev.applicable if r.status in NEEDS_JUSTIFICATION]
+    verdicts = judge({r.item.id: (r.answer.notes if r.answer else "") for r in considered}, minimum)
     short = []
     for r in considered:
-        length = note_length(r.answer.notes if r.answer else "")
-        if length < minimum:
-            reason = "no_note" if length == 0 else "short_note"
-            short.append(lost(r.item.id, reason, status=Msg(f"status.{r.status}"), chars=length, min=minimum))
+        verdict = verdicts[r.item.id]
+        if not verdict.ok:
+            reason = _UNJUSTIFIED[verdict.problem]
+            status = Msg(f"status.{r.status}")
+            short.append(lost(r.item.id, reason, status=status, chars=verdict.length, min=minimum, copies=verdict.copies))
     justified = len(considered) - len(short)
     # Nothing to justify earns the points, unless nothing was answered at all (an empty template).
     answered = any(r.status != "unanswered" for r in ev.applicable)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 from functools import cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
+from ..files import Outside, Special, confine, regular
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document
 from ..model import Checklist, ChecklistChange, Item, Section, Text
@@ -40,10 +42,46 @@ def builtin_checklist(checklist_id: str) -> Checklist:
     return checklist
 
 
+#: Includes may nest this deep (a chain of checklists each including the next); deeper is E315.
+MAX_INCLUDE_DEPTH = 32
+
+_IN_PROGRESS = object()
+#: Diagnostics of an include graph that an including checklist passes on.
+_GRAPH_CODES = frozenset({"E308", "E314", "E315"})
+
+
 def checklist_from_file(
-    path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, _stack: tuple[str, ...] = ()
+    path: Path,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    _stack: tuple[str, ...] = (),
+    allow_outside: bool = False,
+    memo: dict | None = None,
 ) -> tuple[Checklist | None, list[Diagnostic]]:
-    """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic."""
+    """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic.
+
+    ``memo`` (one dict per top-level resolution; made here when not given) holds every checklist
+    file already resolved, so an include graph with diamonds or long chains is resolved once per
+    file: linear time, however the includes are shared.
+    """
+    memo = {} if memo is None else memo
+    key = str(Path(path).resolve()) if not str(path).startswith(BUILTIN_PREFIX) else str(path)
+    done = memo.get(key)
+    if done is _IN_PROGRESS:  # a cycle through files whose ids do not give it away
+        return None, [Diagnostic(name or str(path), 1, 1, "E308", Msg("library.include_cycle", chain=" -> ".join(_stack)))]
+    if done is not None:
+        checklist, problems = done
+        return (dataclasses.replace(checklist, source=name or str(path)) if checklist is not None else None), problems
+    memo[key] = _IN_PROGRESS
+    try:
+        result = _checklist_from_file(path, name, max_bytes, _stack, allow_outside, memo)
+    finally:
+        memo.pop(key, None)
+    memo[key] = result
+    return result
+
+
+def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> tuple[Checklist | None, list[Diagnostic]]:
     try:
         doc = load_builtin(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
@@ -53,7 +91,7 @@ def checklist_from_file(
     reusable = "include" not in doc.data
     if reusable and doc.sha256 in _clean_checklists:
         return dataclasses.replace(_clean_checklists[doc.sha256], source=doc.name), []
-    checklist, problems = checklist_from_document(doc, _stack)
+    checklist, problems = checklist_from_document(doc, stack, allow_outside=allow_outside, memo=memo)
     if reusable and checklist is not None and not problems:
         _clean_checklists[doc.sha256] = checklist
     return checklist, problems
@@ -62,8 +100,11 @@ def checklist_from_file(
 _clean_checklists: dict[str, Checklist] = {}
 
 
-def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tuple[Checklist | None, list[Diagnostic]]:
+def checklist_from_document(
+    doc: Document, _stack: tuple[str, ...] = (), allow_outside: bool = False, memo: dict | None = None
+) -> tuple[Checklist | None, list[Diagnostic]]:
     """Build a :class:`Checklist` from a loaded document: schema, includes, ids and condition fields."""
+    memo = {} if memo is None else memo
     if not isinstance(doc.data.get("kind"), str) or doc.data.get("kind") != "checklist":
         return None, [doc.diagnostic("E107", Msg("library.not_checklist"), ("kind",))]
     problems = schema_diagnostics(doc, "checklist")
@@ -91,11 +132,24 @@ def checklist_from_document(doc: Document, _stack: tuple[str, ...] = ()) -> tupl
         if source_id in stack:
             problems.append(doc.diagnostic("E308", Msg("library.include_cycle", chain=" -> ".join(stack + (source_id,))), where))
             continue
-        source_path = _include_path(source_id, doc)
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            message = Msg("library.include_too_deep", id=repr(source_id), limit=MAX_INCLUDE_DEPTH)
+            problems.append(doc.diagnostic("E315", message, where + ("checklist",)))
+            continue
+        try:
+            source_path = _include_path(source_id, doc, allow_outside)
+        except (Outside, Special):
+            message = Msg("library.include_outside", id=repr(source_id), file=repr(f"{source_id}.yaml"))
+            problems.append(doc.diagnostic("E314", message, where + ("checklist",)))
+            continue
         if source_path is None:
             problems.append(doc.diagnostic("E303", Msg("library.no_include", id=repr(source_id)), where + ("checklist",)))
             continue
-        source, sub = checklist_from_file(source_path, name=_display(source_path, source_id), _stack=stack)
+        source, sub = checklist_from_file(
+            source_path, name=_display(source_path, source_id), _stack=stack, allow_outside=allow_outside, memo=memo
+        )
+        # Problems of the include graph itself (too deep, a cycle, a file outside) are shown where they start.
+        problems.extend(d for d in sub if d.code in _GRAPH_CODES)
         if source is None or has_errors(sub):
             message = Msg("library.include_invalid", id=repr(source_id))
             problems.append(doc.diagnostic("E406", message, where + ("checklist",)))
@@ -241,11 +295,24 @@ def _item(raw: dict, section: dict, checklist_id: str) -> Item:
     )
 
 
-def _include_path(checklist_id: str, doc: Document) -> Path | None:
-    """A checklist to include: a file of that id beside the including file, else a built-in."""
+def _include_path(checklist_id: str, doc: Document, allow_outside: bool = False) -> Path | None:
+    """A checklist to include: a file of that id beside the including file, else a built-in.
+
+    The file beside must stay in the including file's folder (a symlink out of it is
+    :class:`~aiaudit.files.Outside` unless ``allow_outside``) and be a regular file (a FIFO or
+    device there is :class:`~aiaudit.files.Special`, never opened).
+    """
     if not doc.name.startswith(BUILTIN_PREFIX):
-        beside = Path(doc.name).parent / f"{checklist_id}.yaml"
-        if beside.is_file():
+        folder = Path(doc.name).parent
+        beside = folder / f"{checklist_id}.yaml"
+        if os.path.lexists(beside):
+            target = confine(folder, beside.name, allow_outside)
+            try:
+                regular(target)
+            except FileNotFoundError:  # a dangling symlink: fall back to a built-in of that id
+                return builtin_checklist_path(checklist_id)
+            except OSError:
+                raise Special(beside.name) from None
             return beside
     return builtin_checklist_path(checklist_id)
 

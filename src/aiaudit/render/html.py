@@ -7,6 +7,8 @@ adds a cover page, a table of contents with page numbers and the paged-media sty
 from __future__ import annotations
 
 import base64
+import os
+import stat
 from pathlib import Path
 
 from markupsafe import Markup
@@ -77,29 +79,60 @@ def page_footer(lang: str) -> Markup:
     return Markup(" ").join(out)
 
 
-def image_sources(report: Report, options: ReportOptions, mode: str) -> dict[str, str]:
-    """Evidence path → image source for thumbnails: a data: URI in HTML, a file: URL for WeasyPrint."""
+def image_sources(report: Report, options: ReportOptions, mode: str) -> dict[int, str]:
+    """Evidence-index row → image source for its thumbnail: a data: URI in HTML, a file: URL for WeasyPrint.
+
+    Each image file is inlined once per report, however often (and under whatever path spelling)
+    it is cited: only the first row that cites it shows it. Images larger than
+    ``options.image_max_bytes`` are not shown, and once ``options.images_total_max_bytes`` are
+    inlined, no more.
+    """
     if not options.evidence_images:
         return {}
-    out: dict[str, str] = {}
-    for label, path in report.files.items():
-        try:
-            if path.stat().st_size > options.image_max_bytes:
-                continue
-            with open(path, "rb") as fh:
-                head = fh.read(16)
-                mime = next((m for magic, m in IMAGE_TYPES.items() if head.startswith(magic)), None)
-                if mime is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-                    mime = "image/webp"
-                if mime is None:
-                    continue
-                if mode == "pdf":
-                    out[label] = path.resolve().as_uri()
-                else:
-                    out[label] = f"data:{mime};base64," + base64.b64encode(head + fh.read()).decode("ascii")
-        except OSError:
+    out: dict[int, str] = {}
+    seen: set[Path] = set()
+    budget = options.images_total_max_bytes
+    for row, entry in enumerate(report.data["evidence"]):
+        path = report.files.get(entry.get("path")) if entry.get("path") else None
+        if path is None or path in seen:
             continue
+        seen.add(path)
+        source = _image_source(path, options, mode, budget)
+        if source is not None:
+            out[row], size = source
+            budget -= size
     return out
+
+
+def _image_source(path: Path, options: ReportOptions, mode: str, budget: int) -> tuple[str, int] | None:
+    try:
+        size = path.stat().st_size
+        if size > min(options.image_max_bytes, budget):
+            return None
+        with open(path, "rb", opener=_no_follow_opener) as fh:
+            head = fh.read(16)
+            mime = next((m for magic, m in IMAGE_TYPES.items() if head.startswith(magic)), None)
+            if mime is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+                mime = "image/webp"
+            if mime is None:
+                return None
+            if mode == "pdf":
+                from .templating import Verbatim
+
+                return Verbatim(path.as_uri()), size
+            body = head + fh.read(options.image_max_bytes)
+            return f"data:{mime};base64," + base64.b64encode(body).decode("ascii"), len(body)
+    except (OSError, ValueError):
+        return None
+
+
+def _no_follow_opener(path, flags):
+    """Open a resolved evidence file without following a symlink swapped in since, and without blocking on a FIFO."""
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"not a regular file: {path}")
+    return fd
 
 
 def context(report: Report, lang: str, options: ReportOptions, mode: str = "html") -> dict:
@@ -132,7 +165,7 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "findings_by_id": {f["id"]: f for f in d["findings"]},
         "profile": [(k, v) for k, v in d["system"].items() if k != "classification"],
         "classification": classification,
-        "images": image_sources(report, options, mode),
+        "thumbnails": image_sources(report, options, mode),
         "generated": d["generated"].replace("T", " ").replace("Z", " UTC"),
         "page_footer": page_footer(lang),
         "attachment_name": Path(d["audit"]["file"]).name,

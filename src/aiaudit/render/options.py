@@ -21,6 +21,8 @@ class ReportOptions:
     #: Show image evidence (PNG, JPEG, GIF, WebP up to ``image_max_bytes``) as thumbnails.
     evidence_images: bool = True
     image_max_bytes: int = 2_000_000
+    #: All thumbnails of one report together (each image is inlined once, however often it is cited).
+    images_total_max_bytes: int = 20_000_000
     #: PDF only: a PDF/A or PDF/UA variant (see :data:`PDF_VARIANTS`), or None for plain PDF.
     pdf_variant: str | None = None
     #: PDF only: also embed the evidence files the audit names (the audit YAML is always embedded).

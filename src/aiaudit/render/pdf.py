@@ -130,15 +130,18 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
     ]
     if options.attach_evidence:
         seen = set()
-        for label, path in sorted(report.files.items()):
+        names = {Path(audit.name).name or "audit.yaml"}
+        folder = Path(audit.name).resolve().parent
+        for _label, path in sorted(report.files.items()):
             if path in seen:
                 continue
             seen.add(path)
+            name = attachment_name(path, folder, names)
             attachments.append(
                 weasyprint.Attachment(
                     string=path.read_bytes(),
-                    name=label.replace("\\", "/"),
-                    description=f"Evidence {label}",
+                    name=name,
+                    description=f"Evidence {name}",
                     relationship="Supplement",
                     created=_mtime(path),
                     modified=_mtime(path),
@@ -149,6 +152,25 @@ def render_pdf(evaluation: Evaluation, lang: str = "en", options: ReportOptions 
         kwargs["pdf_variant"] = options.pdf_variant
     keywords = [f"{AUDIT_SHA256_KEYWORD}{audit.sha256}"]
     return html_to_pdf(html, fetcher, keywords=keywords, **kwargs), fetcher
+
+
+def attachment_name(path: Path, folder: Path, taken: set[str]) -> str:
+    """The name of an embedded evidence file: its path relative to the audit's folder, with ``/``.
+
+    A file outside the folder (``--allow-outside-evidence``) is named ``outside/<file name>``, so no
+    absolute path of the machine that made the PDF is written into it. Names are unique (``-2``, ...).
+    """
+    try:
+        name = path.relative_to(folder).as_posix()
+    except ValueError:
+        name = f"outside/{path.name}"
+    base, n = name, 2
+    while name in taken:
+        stem, dot, ext = base.rpartition(".")
+        name = f"{stem}-{n}.{ext}" if dot and stem else f"{base}-{n}"
+        n += 1
+    taken.add(name)
+    return name
 
 
 def html_to_pdf(html: str, fetcher=None, keywords: Iterable[str] = (), **write_options) -> bytes:

@@ -93,7 +93,7 @@ def write_outputs(
     Files are written atomically. With a ``github`` output and ``$GITHUB_STEP_SUMMARY`` set, the
     Markdown summary is appended to that file. Several results only go to concatenable formats.
     """
-    from ...files import atomic_write
+    from ...files import atomic_write, reason
 
     check_specs(specs, len(results))
     rendered = [
@@ -105,15 +105,12 @@ def write_outputs(
         if path is None:
             stdout.append(output)
             continue
-        try:
-            atomic_write(path, output)
-        except OSError as exc:
-            raise UsageError(Msg("gate.error.cannot_write", path=path, reason=str(exc.strerror or exc))) from None
+        atomic_write(path, output)  # files.WriteError: exit 2, says why in the user's language
         written.append((path, fmt))
     if any(fmt == "github" for fmt, _ in specs) and os.environ.get("GITHUB_STEP_SUMMARY"):
         try:
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write("".join(github.summary(result, lang) for result in results))
         except OSError as exc:
-            raise UsageError(Msg("gate.error.step_summary", reason=str(exc.strerror or exc))) from None
+            raise UsageError(Msg("gate.error.step_summary", reason=reason(exc))) from None
     return stdout, written

@@ -18,7 +18,7 @@ import re
 from ...i18n import localize, t
 from ...policy.rules import FAIL, GateResult
 from ...policy.verdict import verdict_of
-from ...text import log_safe, one_line, terminal_safe
+from ...text import LINKISH, log_safe, md_code, one_line, terminal_safe
 from ..findings import GateFailure, display_path, findings, verdict
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -50,7 +50,7 @@ def format(result: GateResult, lang: str) -> str:
         file, line, col = finding.where
         title = f"aiaudit {finding.check_id}"
         lines.append(annotation(_COMMAND[finding.level], file, line, col, title, localize(finding.message, lang)))
-    lines.append(verdict(result).text(lang))
+    lines.append(log_safe(verdict(result).text(lang)))
     return "\n".join(lines) + "\n"
 
 
@@ -67,7 +67,7 @@ def format_failure(failure: GateFailure, lang: str) -> str:
         )
         for d in failure.diagnostics
     ]
-    lines.append(verdict(failure).text(lang))
+    lines.append(log_safe(verdict(failure).text(lang)))
     return "\n".join(lines) + "\n"
 
 
@@ -81,9 +81,12 @@ def md_text(value: object) -> str:
 
     CommonMark lets any ASCII punctuation be escaped and renders it as itself; escaped, ``[`` ``!``
     ``<`` ``&`` ``|`` ``:`` ``.`` ``@`` cannot start a link, an image, an HTML tag or entity, a table
-    cell or an autolink. Control characters are shown escaped first.
+    cell or an autolink. A word GitHub links after rendering (``@mention``, ``#12``) or on its own
+    (``https://…``, ``www.…``, an e-mail address) is shown as code instead. Control characters are
+    shown escaped first.
     """
-    return _PUNCTUATION.sub(r"\\\1", terminal_safe(one_line(value)))
+    words = terminal_safe(one_line(value)).split(" ")
+    return " ".join(md_code(w) if LINKISH.search(w) else _PUNCTUATION.sub(r"\\\1", w) for w in words)
 
 
 def code(value: object) -> str:

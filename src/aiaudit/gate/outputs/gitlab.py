@@ -15,13 +15,14 @@ import json
 
 from ...i18n import localize
 from ...policy.rules import FAIL, GateResult
+from ...text import json_safe
 from ..findings import GateFailure, diagnostic_fingerprint, display_path, findings
 
 SEVERITY = {"critical": "critical", "high": "major", "medium": "minor", "low": "info"}
 
 
 def _dump(issues: list[dict]) -> str:
-    return json.dumps(issues, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_safe(json.dumps(issues, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def format(result: GateResult, lang: str) -> str:

@@ -7,6 +7,7 @@ import json
 from ... import __version__
 from ...i18n import localize
 from ...policy.rules import GateResult, RuleResult, Violation
+from ...text import json_safe
 from ..findings import GateFailure, check_id
 
 
@@ -81,7 +82,7 @@ def format(result: GateResult, lang: str) -> str:
         "rules": [_rule(r, lang) for r in result.rules],
         "warnings": [d.to_dict(lang) for d in result.warnings],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 def format_failure(failure: GateFailure, lang: str) -> str:
@@ -94,4 +95,4 @@ def format_failure(failure: GateFailure, lang: str) -> str:
         "usable": False,
         "diagnostics": [d.to_dict(lang) for d in failure.diagnostics],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"

@@ -16,12 +16,12 @@ so a fixed item's case turns green instead of disappearing:
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
 
 from ...i18n import localize, t
 from ...policy.rules import FAIL, PASS, GateResult
+from ...text import log_safe, terminal_safe
 from ..findings import GateFailure, checks, display_path
 from .text import format as text_format
 
@@ -30,19 +30,19 @@ _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
-    return _INVALID.sub("\ufffd", text)
+    """Text for the XML: terminal escapes shown escaped (the file gets printed into CI logs), then
+    anything XML cannot carry replaced."""
+    return _INVALID.sub("\ufffd", terminal_safe(text))
+
+
+def _line(text: str) -> str:
+    """One line for the XML: no newline from a file name can start a ``::error`` line of its own."""
+    return _INVALID.sub("\ufffd", log_safe(text))
 
 
 def _token(text: str) -> str:
     """An ``xs:token`` attribute value: one line, single spaces."""
     return _clean(" ".join(text.split()))
-
-
-def _hostname() -> str:
-    try:
-        return os.uname().nodename or "localhost"
-    except AttributeError:  # pragma: no cover - Windows
-        return "localhost"
 
 
 def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tuple[str, str]], out: str) -> str:
@@ -58,7 +58,7 @@ def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tu
         package="aiaudit",
         id="0",
         timestamp=generated_at.strftime("%Y-%m-%dT%H:%M:%S"),
-        hostname=_hostname(),
+        hostname="localhost",  # the XSD wants a token; the CI machine's name is nobody's business
         tests=str(len(cases)),
         failures=str(counts["failure"]),
         errors=str(counts["error"]),
@@ -67,7 +67,7 @@ def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tu
     )
     props = ET.SubElement(suite, "properties")
     for key, value in properties:
-        ET.SubElement(props, "property", name=key, value=_clean(value))
+        ET.SubElement(props, "property", name=key, value=_line(value))
     suite.extend(cases)
     ET.SubElement(suite, "system-out").text = _clean(out)
     ET.SubElement(suite, "system-err").text = ""
@@ -82,8 +82,8 @@ def format(result: GateResult, lang: str) -> str:
         case = ET.Element("testcase", classname=_token(check.rule.id), name=_token(check.name), time="0")
         if check.outcome != PASS:
             file, line, col = check.where
-            message = _clean(localize(check.message if check.message is not None else check.rule.message, lang))
-            detail = _clean(f"{display_path(file)}:{line}:{col}: {message}")
+            message = _line(localize(check.message if check.message is not None else check.rule.message, lang))
+            detail = _line(f"{display_path(file)}:{line}:{col}: {message}")
             if check.outcome == FAIL:
                 ET.SubElement(case, "failure", message=message, type=check.rule.kind).text = detail
             else:  # waived (the waiver's reason and expiry are in the message), or not checked
@@ -110,10 +110,10 @@ def format_failure(failure: GateFailure, lang: str) -> str:
             continue
         seen.add(name)
         case = ET.Element("testcase", classname="input", name=name, time="0")
-        message = _clean(localize(d.message, lang))
-        error = ET.SubElement(case, "error", message=_clean(t("ci.junit.input_error", lang, message=message)), type=d.code)
-        error.text = _clean(d.format(lang))
+        message = _line(localize(d.message, lang))
+        error = ET.SubElement(case, "error", message=_line(t("ci.junit.input_error", lang, message=message)), type=d.code)
+        error.text = _line(d.format(lang))
         cases.append(case)
     properties = [("audit", display_path(failure.audit_file)), ("policy", failure.policy), ("passed", "false")]
-    out = "\n".join(d.format(lang) for d in failure.diagnostics) + "\n"
+    out = "\n".join(log_safe(d.format(lang)) for d in failure.diagnostics) + "\n"
     return _suite("aiaudit.input", failure.generated_at, cases, properties, out)

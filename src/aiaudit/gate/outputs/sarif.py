@@ -32,6 +32,7 @@ from ... import __version__
 from ...diagnostics import CODES, Diagnostic
 from ...i18n import localize, t
 from ...policy.rules import WAIVED, GateResult
+from ...text import json_safe
 from ..findings import LEVEL, Finding, GateFailure, check_name, diagnostic_fingerprint, display_path, findings, region
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -184,7 +185,7 @@ def _run(rules: list[dict], results: list[dict], invocation: dict, properties: d
 def _log(run: dict) -> str:
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     # compact: the C encoder is several times faster than indent=2 on large logs; tools read it
-    return json.dumps(log, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_safe(json.dumps(log, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def format(result: GateResult, lang: str, category: str | None = None) -> str:

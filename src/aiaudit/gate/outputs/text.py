@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...i18n import localize, t
 from ...policy.rules import GateResult
 from ...policy.verdict import verdict_of
+from ...text import log_safe
 from ..findings import GateFailure, verdict
 
 
@@ -27,9 +28,10 @@ def format(result: GateResult, lang: str) -> str:
     readiness = verdict_of(result)
     lines.append(t("gate.readiness", lang, verdict=readiness.headline, policy=readiness.policy))
     lines.append(verdict(result).text(lang))
-    return "\n".join(lines) + "\n"
+    # every line holds text from files (names, ids, notes): one line each, escapes shown, no CI command
+    return "\n".join(log_safe(line) for line in lines) + "\n"
 
 
 def format_failure(failure: GateFailure, lang: str) -> str:
     """Unusable input: the verdict line only (the diagnostics themselves go to standard error)."""
-    return verdict(failure).text(lang) + "\n"
+    return log_safe(verdict(failure).text(lang)) + "\n"
