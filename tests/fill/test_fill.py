@@ -131,6 +131,34 @@ def test_ctrl_c_during_a_save_loses_only_that_answer(open_audit, fill, monkeypat
     assert not (open_audit.parent / ".audit.yaml.lock").exists()
 
 
+@pytest.mark.parametrize("again", ["y", "n"])
+def test_a_full_disk_keeps_the_answer_and_offers_to_save_it_again(open_audit, fill, monkeypatch, again):
+    import errno
+
+    from aiaudit.audit import answer as answering
+    from aiaudit.files import WriteError
+
+    real = answering.Editor.save
+    calls = []
+
+    def full_once(self, values, *args, **kwargs):
+        calls.append(sorted(values))
+        if len(calls) == 1:
+            raise WriteError(self.path, OSError(errno.ENOSPC, "No space left on device"))
+        return real(self, values, *args, **kwargs)
+
+    monkeypatch.setattr(answering.Editor, "save", full_once)
+    # TR-01: met, notes, evidence; the save fails; answer "again"; then quit at the next status prompt
+    result = fill(open_audit, input=f"m\nWe label every answer as AI.\nevidence/notice.txt\n{again}\nq\n")
+    assert "Not saved" in result.stderr and "Try to save it again" in result.stderr
+    if again == "y":  # saved without asking for the notes again
+        assert calls == [["TR-01"], ["TR-01"]]
+        assert load_audit(open_audit).answers["TR-01"].notes == "We label every answer as AI."
+    else:  # back at TR-01's status; nothing written
+        assert calls == [["TR-01"]] and "TR-01" not in load_audit(open_audit).answers
+    assert result.exit_code == 0, result.output
+
+
 def test_notes_in_the_editor(open_audit, fill, monkeypatch):
     import click
 

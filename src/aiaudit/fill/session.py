@@ -26,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from ..audit.answer import AnswerInput, Editor, normalize_status, unknown_item
+from ..audit.answer import AnswerInput, Editor, SaveFailed, normalize_status, unknown_item
 from ..audit.evaluation import ItemResult
 from ..audit.lock import audit_lock
 from ..audit.status import progress
@@ -373,11 +373,17 @@ class _FillSession:
                     continue
                 step = 2
         inp = AnswerInput(item.id, status=status, notes=notes, evidence=evidence)  # type: ignore[arg-type]
-        try:
-            self.editor.answer(inp)
-        except AiauditError as exc:
-            click.echo(t("fill.not_saved", self.lang, reason=exc.format(self.lang)), err=True)
-            return "retry"
+        while True:
+            try:
+                self.editor.answer(inp)
+                break
+            except SaveFailed as exc:  # full disk, read-only folder: the answer is kept, not asked again
+                click.echo(t("fill.not_saved", self.lang, reason=exc.format(self.lang)), err=True)
+                if not (exc.retryable and click.confirm(t("fill.save_again", self.lang), default=True, err=True)):
+                    return "retry"
+            except AiauditError as exc:
+                click.echo(t("fill.not_saved", self.lang, reason=exc.format(self.lang)), err=True)
+                return "retry"
         self.saved.append(item.id)
         self.skipped.discard(item.id)
         p = progress(self.editor.audit)

@@ -19,6 +19,7 @@ import contextlib
 import datetime as _dt
 import os
 import re
+import stat
 import sys
 import threading
 from collections.abc import Callable
@@ -134,7 +135,11 @@ _KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z][A-Za-z0-9_-]*)['\"]?[ \t]*
 def _sniff_kind(path: Path) -> str | None:
     """The top-level ``kind:`` of a YAML file from its first 64 KiB of text, when it is plainly written there."""
     try:
-        with open(path, "rb") as fh:
+        # non-blocking, and only a regular file: a FIFO swapped in after the listing cannot stall grading
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             head = fh.read(65536).decode("utf-8", errors="replace")
     except OSError:
         return None
