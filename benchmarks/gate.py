@@ -41,6 +41,8 @@ def generate(folder: Path, items: int) -> tuple[Path, Path]:
     ]
     n = 0
     for principle in PRINCIPLES:
+        if n >= items:
+            break
         lines += [
             f"  - id: {principle}",
             f"    principle: {principle}",
