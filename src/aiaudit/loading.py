@@ -14,6 +14,7 @@ import os
 import re
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -89,7 +90,7 @@ class Document:
     raw: bytes
     index: PositionIndex | None = field(default=None, repr=False, compare=False)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
 
@@ -168,7 +169,6 @@ def _unpack(packed: int) -> tuple[int, int]:
     return (packed >> 32, packed & 0xFFFFFFFF)
 
 
-@dataclass(frozen=True)
 class PositionIndex:
     """Where each value of a document was written, without the node tree.
 
@@ -178,8 +178,11 @@ class PositionIndex:
     references to other objects, so the collector untracks or never tracks them.
     """
 
-    root: int
-    tables: dict[int, Any]
+    __slots__ = ("root", "tables")
+
+    def __init__(self, root: int, tables: dict[int, Any]):
+        self.root = root
+        self.tables = tables
 
 
 def _index(root: yaml.Node, data: Any) -> PositionIndex:

@@ -8,7 +8,6 @@ it reaches Markdown, :func:`md_escape`.
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 
 
@@ -47,6 +46,8 @@ def pad(text: str, columns: int, right: bool = False) -> str:
 
 def wrap(text: str, columns: int) -> list[str]:
     """``text`` wrapped at word boundaries into lines of at most ``columns`` characters."""
+    import textwrap
+
     return textwrap.wrap(text, columns, break_long_words=False, break_on_hyphens=False)
 
 

@@ -14,16 +14,55 @@ from pathlib import Path
 from ...diagnostics import UsageError
 from ...i18n import Msg
 from ...policy.rules import GateResult
-from . import github, gitlab, json, junit, sarif, text
+
+# Each format's module is imported when that format is asked for: a gate run pays only for the
+# outputs it writes (JUnit's XML library, for one, is a noticeable part of a small gate's start-up).
+
+
+def _text(result: GateResult, lang: str) -> str:
+    from . import text
+
+    return text.format(result, lang)
+
+
+def _json(result: GateResult, lang: str) -> str:
+    from . import json
+
+    return json.format(result, lang)
+
+
+def _junit(result: GateResult, lang: str) -> str:
+    from . import junit
+
+    return junit.format(result, lang)
+
+
+def _sarif(result: GateResult, lang: str) -> str:
+    from . import sarif
+
+    return sarif.format(result, lang)
+
+
+def _github(result: GateResult, lang: str) -> str:
+    from . import github
+
+    return github.format(result, lang)
+
+
+def _gitlab(result: GateResult, lang: str) -> str:
+    from . import gitlab
+
+    return gitlab.format(result, lang)
+
 
 #: Format name → its function: ``format(result, lang) -> str``.
 FORMATS: dict[str, Callable[[GateResult, str], str]] = {
-    "text": text.format,
-    "json": json.format,
-    "junit": junit.format,
-    "sarif": sarif.format,
-    "github": github.format,
-    "gitlab": gitlab.format,
+    "text": _text,
+    "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+    "gitlab": _gitlab,
 }
 
 
@@ -72,8 +111,6 @@ def write_outputs(
     Files are written atomically. With a ``github`` output and ``$GITHUB_STEP_SUMMARY`` set, the
     Markdown summary is appended to that file. Several results only go to concatenable formats.
     """
-    from ...files import atomic_write
-
     check_specs(specs, len(results))
     rendered = [(fmt, path, ("\n" if fmt == "text" else "").join(render(fmt, r, lang) for r in results)) for fmt, path in specs]
     stdout: list[str] = []
@@ -82,12 +119,16 @@ def write_outputs(
         if path is None:
             stdout.append(output)
             continue
+        from ...files import atomic_write  # tempfile and shutil: only when a file is written
+
         try:
             atomic_write(path, output)
         except OSError as exc:
             raise UsageError(Msg("gate.error.cannot_write", path=path, reason=str(exc.strerror or exc))) from None
         written.append((path, fmt))
     if any(fmt == "github" for fmt, _ in specs) and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from . import github
+
         try:
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write("".join(github.summary(result, lang) for result in results))
