@@ -186,22 +186,30 @@ class PositionIndex:
 
 
 def _index(root: yaml.Node, data: Any) -> PositionIndex:
-    """The positions of ``data`` as built from ``root`` (alias copies get their anchor's positions)."""
+    """The positions of ``data`` as built from ``root`` (alias copies get their anchor's positions).
+
+    Only called on a document the builder accepted: every key is a string and none is repeated.
+    """
     tables: dict[int, Any] = {}
+    containers = (dict, list)
 
     def walk(node: yaml.Node, value: Any) -> None:
-        if isinstance(value, dict):
+        if type(value) is dict:
             table: dict[str, int] = {}
             for key_node, value_node in node.value:
-                key = getattr(key_node, "value", None)
-                if type(key) is str and key in value and key not in table:  # the first of duplicates, as built
-                    table[key] = (_pack(key_node.start_mark) << 64) | _pack(value_node.start_mark)
-                    walk(value_node, value[key])
+                key = key_node.value
+                k, v = key_node.start_mark, value_node.start_mark
+                table[key] = ((k.line + 1) << 96) | ((k.column + 1) << 64) | ((v.line + 1) << 32) | (v.column + 1)
+                child = value[key]
+                if type(child) in containers:
+                    walk(value_node, child)
             tables[id(value)] = table
-        elif isinstance(value, list):
-            tables[id(value)] = array("Q", [_pack(child.start_mark) for child in node.value])
-            for child, item in zip(node.value, value, strict=True):
-                walk(child, item)
+        else:
+            children = node.value
+            tables[id(value)] = array("Q", [((c.start_mark.line + 1) << 32) | (c.start_mark.column + 1) for c in children])
+            for child_node, child in zip(children, value, strict=True):
+                if type(child) in containers:
+                    walk(child_node, child)
 
     walk(root, data)
     return PositionIndex(_pack(root.start_mark), tables)

@@ -209,3 +209,15 @@ def _select(source: Checklist, inc: dict, doc: Document, where: tuple, problems:
     if not picked:
         problems.append(doc.diagnostic("W301", Msg("library.empty_selection", checklist=repr(source.id)), where))
     return picked
+
+
+def builtin_impostor(checklist: Checklist) -> Checklist | None:
+    """The built-in checklist whose id ``checklist`` uses without being it (content differs), else None.
+
+    A rubric or policy that requires a built-in checklist by id must not accept a team's own file
+    under that id: the content hash of what was used has to be the built-in's.
+    """
+    if builtin_checklist_path(checklist.id) is None:
+        return None
+    builtin = builtin_checklist(checklist.id)
+    return None if checklist.sha256 == builtin.sha256 else builtin
