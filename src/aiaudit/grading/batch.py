@@ -454,7 +454,10 @@ def _warm(config: Config) -> None:
                 builtin_checklist(checklist_id)
     from . import outputs
 
-    outputs.environment()
+    env = outputs.environment()
+    for name in ("grading/feedback.html", "grading/overview.html"):  # compiled once, shared by the workers
+        with contextlib.suppress(Exception):
+            env.get_template(name)
     # What the children inherit is never scanned again by their collectors, so forking does not
     # copy the pages the collector would otherwise touch (Python's gc.freeze() advice).
     gc.collect()
