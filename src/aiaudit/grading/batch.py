@@ -388,11 +388,16 @@ def _submitted(audit, doc: Document, over: TeamOverrides, config: Config):
     return None, "", problem
 
 
-def _invalid(sub: Submission, problems, config: Config, audit_file: str, members=(), system_name: str = "") -> TeamGrade:
-    """A broken or invalid submission, graded by the rubric's ``invalid`` rule (overrides with points still apply)."""
+def _invalid(
+    sub: Submission, problems, config: Config, audit_file: str, members=(), system_name: str = "", flag: bool = False
+) -> TeamGrade:
+    """A broken or invalid submission, graded by the rubric's ``invalid`` rule (overrides with points still apply).
+
+    ``flag``: leave the points blank whatever the rule (the grader failed, not necessarily the team).
+    """
     rubric = config.rubric
     over = config.overrides.for_team(sub.team)
-    zero = rubric.invalid == "zero"
+    zero = rubric.invalid == "zero" and not flag
     criteria = []
     for c in rubric.criteria:
         o = over.criteria.get(c.id)
@@ -542,7 +547,7 @@ def _lost_team(sub: Submission, config: Config, code: str, message: Msg) -> Team
     """The grade of a team whose worker failed (time limit, crash): flagged, with its feedback page."""
     from .outputs import write_feedback
 
-    grade = _invalid(sub, [Diagnostic(sub.rel, 1, 1, code, message)], config, "")
+    grade = _invalid(sub, [Diagnostic(sub.rel, 1, 1, code, message)], config, "", flag=True)
     try:
         return write_feedback(grade, None, config)
     except Exception as exc:
