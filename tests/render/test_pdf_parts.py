@@ -76,12 +76,14 @@ def test_the_joined_pdf_has_the_same_text_in_the_same_order(report):
     whole_pages, joined_pages = _pages(folder / "whole.pdf", "-raw"), _pages(folder / "parts.pdf", "-raw")
     assert len(whole_pages) < len(joined_pages) <= len(whole_pages) + parts  # a part starts a page
     whole, joined = _words(whole_pages), _words(joined_pages)
-    assert not Counter(whole) - Counter(joined)  # nothing lost
-    # table heads repeat where a part starts, as where a page starts: only words that already repeat
+    # Pages break elsewhere, so the page furniture (running head) and the table heads repeated
+    # at a page break come a few times more or less; every other word is there, as many times.
     repeated = {w for w, n in Counter(whole).items() if n > 1}
-    assert set(Counter(joined) - Counter(whole)) <= repeated
+    lost, extra = Counter(whole) - Counter(joined), Counter(joined) - Counter(whole)
+    assert set(lost) | set(extra) <= repeated, (lost, extra)
+    assert sum(lost.values()) <= 10 * parts
     ids = re.compile(r"\bBM\d\d-\d{3}\b")
-    assert [i for w in joined for i in ids.findall(w)][-60:] == [i for w in whole for i in ids.findall(w)][-60:]
+    assert [i for w in joined for i in ids.findall(w)] == [i for w in whole for i in ids.findall(w)]
 
 
 def test_pages_are_numbered_for_the_whole_document_and_the_contents_agree(report):

@@ -447,9 +447,9 @@ def _warm(config: Config) -> None:
     from ..library.builtins import builtin_checklist_path
     from ..library.catalog import frameworks
     from ..library.checklists import builtin_checklist
-    from ..schemas import validator
+    from ..schemas import is_valid
 
-    validator("audit")
+    is_valid("audit", {})  # compiles the audit schema once (the slow error-reporting validator is loaded only if needed)
     # A broken catalog or checklist shows up per submission instead.
     with contextlib.suppress(Exception):
         frameworks()

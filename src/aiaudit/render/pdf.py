@@ -33,7 +33,7 @@ _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 #: Reports of more items than this are laid out in parts (:func:`pdf_in_parts`), so that memory
 #: follows the size of a part, not of the report (WeasyPrint keeps every laid-out page until the
 #: PDF is written: about 0.7 MiB per item).
-PART_ITEMS = 400
+PART_ITEMS = 700
 #: How many HTML elements one part holds at most (about 150 items of the annex).
 PART_ELEMENTS = 6000
 
