@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
 from functools import cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..i18n import Msg
-from ..loading import DEFAULT_MAX_BYTES, Document
+from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
 from ..model import Checklist, Item, Section, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
@@ -44,15 +45,21 @@ def checklist_from_file(
     path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, _stack: tuple[str, ...] = ()
 ) -> tuple[Checklist | None, list[Diagnostic]]:
     """Load, schema-check and resolve a checklist file; return it (or None) and every diagnostic."""
+    # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
+    # once per process; only clean results are reused, renamed to this file. The bytes are hashed
+    # before they are parsed, so a copy seen before is not even parsed again.
+    try:
+        raw = read_limited(path, max_bytes, name if name is not None else str(path))
+    except DiagnosticError as exc:
+        return None, exc.diagnostics
+    seen = _clean_checklists.get(hashlib.sha256(raw).hexdigest())
+    if seen is not None:
+        return dataclasses.replace(seen, source=name if name is not None else str(path)), []
     try:
         doc = load_builtin(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
         return None, exc.diagnostics
-    # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
-    # once per process; only clean results are reused, renamed to this file.
     reusable = "include" not in doc.data
-    if reusable and doc.sha256 in _clean_checklists:
-        return dataclasses.replace(_clean_checklists[doc.sha256], source=doc.name), []
     checklist, problems = checklist_from_document(doc, _stack)
     if reusable and checklist is not None and not problems:
         _clean_checklists[doc.sha256] = checklist
