@@ -81,27 +81,57 @@ class CommandFailed(SystemExit):
     pass
 
 
-def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict | None = None) -> float:
-    """Wall time of one fresh process; stops the benchmark when it exits with a code not in ``ok``."""
+def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict | None = None, cpu: list | None = None) -> float:
+    """Wall time of one fresh process; its CPU time (children included) goes to ``cpu``; stops on an exit code not in ``ok``."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or child_env(), check=False)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or child_env())
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    if proc.stderr:
+        proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in ok:
-        raise CommandFailed(f"{' '.join(map(str, cmd))} exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}")
+        raise CommandFailed(f"{' '.join(map(str, cmd))} exited {proc.returncode}: {stderr.decode(errors='replace')[-2000:]}")
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return elapsed
 
 
+def run_tree(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float, int, str, str]:
+    """(wall seconds, CPU seconds of the process and every child it waited for, exit code, stdout, stderr)."""
+    import tempfile as _tempfile
+
+    with _tempfile.TemporaryFile() as out, _tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env or child_env(), stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, proc.returncode, out.read().decode(), err.read().decode()
+
+
 def interleaved(
-    commands: dict[str, tuple[list[str], tuple[int, ...]]], runs: int, cwd: Path, env: dict | None = None, warmup: int = 1
+    commands: dict[str, tuple[list[str], tuple[int, ...]]],
+    runs: int,
+    cwd: Path,
+    env: dict | None = None,
+    warmup: int = 1,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
-    """``runs`` cold runs of each command, interleaved, after ``warmup`` uncounted runs each."""
+    """``runs`` cold runs of each command, interleaved, after ``warmup`` uncounted runs each.
+
+    Returns the wall times; ``cpu``, when given, receives each run's CPU time (user + system).
+    """
     for cmd, ok in commands.values():
         for _ in range(warmup):
             run_once(cmd, cwd, ok, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (cmd, ok) in commands.items():
-            times[name].append(run_once(cmd, cwd, ok, env))
+            times[name].append(run_once(cmd, cwd, ok, env, None if cpu is None else cpu.setdefault(name, [])))
     return times
 
 

@@ -48,13 +48,14 @@ def checklist_from_file(
     # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
     # once per process; only clean results are reused, renamed to this file. The bytes are hashed
     # before they are parsed, so a copy seen before is not even parsed again.
-    try:
-        raw = read_limited(path, max_bytes, name if name is not None else str(path))
-    except DiagnosticError as exc:
-        return None, exc.diagnostics
-    seen = _clean_checklists.get(hashlib.sha256(raw).hexdigest())
-    if seen is not None:
-        return dataclasses.replace(seen, source=name if name is not None else str(path)), []
+    if _clean_checklists:
+        try:
+            raw = read_limited(path, max_bytes, name if name is not None else str(path))
+        except DiagnosticError as exc:
+            return None, exc.diagnostics
+        seen = _clean_checklists.get(hashlib.sha256(raw).hexdigest())
+        if seen is not None:
+            return dataclasses.replace(seen, source=name if name is not None else str(path)), []
     try:
         doc = load_builtin(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
