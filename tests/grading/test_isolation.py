@@ -225,3 +225,36 @@ def test_the_parent_keeps_slim_grades_and_the_overview_still_counts_everything(t
         assert all(c.lost == () for c in grade.criteria)
     assert result.tally is not None and result.tally.counts["SEC-01"]["met"] == 4
     assert len(result.pairs) == 6  # four identical notes: every pair of teams
+
+
+# --- pathological submissions, for real ---------------------------------------------------------------------
+
+
+def test_huge_amplified_and_noisy_submissions_cannot_stop_the_class(tmp_path):
+    subs = tmp_path / "subs"
+    _team(subs, "team-good")
+    bomb = subs / "team-bomb"
+    bomb.mkdir()
+    lines = ["kind: audit", "format: 1", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[n]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (bomb / "audit.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    huge = subs / "team-huge"
+    huge.mkdir()
+    (huge / "audit.yaml").write_text("kind: audit\nnotes: '" + "x" * (6 * 1024 * 1024) + "'\n", encoding="utf-8")
+    _team(subs, "team-noisy")
+    noisy = subs / "team-noisy" / "audit.yaml"
+    data = yaml.safe_load(noisy.read_text(encoding="utf-8"))
+    data["answers"].update({f"X-{n:04d}": {"status": "met"} for n in range(3000)})  # 3,000 unknown items: E401 each
+    noisy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    (tmp_path / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
+    out = tmp_path / "out"
+    result = batch.run(subs, load_rubric(str(tmp_path / "rubric.yaml")), out, jobs=2, time_limit=60)
+    by_team = {g.team: g for g in result.grades}
+    assert by_team["team-good"].status == "ok"
+    assert by_team["team-bomb"].status == "invalid" and by_team["team-bomb"].errors[0].code == "E104"
+    assert by_team["team-huge"].status == "invalid" and by_team["team-huge"].errors[0].code == "E002"
+    noisy_grade = by_team["team-noisy"]
+    assert noisy_grade.status == "ok" and noisy_grade.n_errors == 3000 and len(noisy_grade.diagnostics) <= 50
+    assert (out / "grades.csv").is_file() and "3000" in (out / "overview.html").read_text(encoding="utf-8")
