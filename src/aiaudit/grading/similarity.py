@@ -25,7 +25,6 @@ the whole class.
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -181,6 +180,8 @@ class NoteSpool:
     """
 
     def __init__(self, path: str | Path, create: bool = False):
+        import sqlite3
+
         self.path = str(path)
         if create:
             self.db = sqlite3.connect(self.path, isolation_level=None)
