@@ -1,6 +1,7 @@
-"""Benchmark ``aiaudit grade`` on a generated class: 200 submissions × 100 items; prints figures, asserts nothing.
+"""Benchmark ``aiaudit grade`` on generated classes (e.g. 50, 200 and 1,000 teams x 100 items).
 
-    python benchmarks/grade.py [--teams 200] [--items 100] [--runs 3] [--jobs N] [--builtin ID] [--pdf] [--keep]
+    python benchmarks/grade.py [--teams 50,200,1000] [--items 100] [--runs 3] [--jobs 2] [--builtin ID] [--pdf]
+                               [--no-memory] [--enforce] [--keep]
 
 Generates, in a temporary folder, a 100-item checklist citing real catalog clauses and one folder
 per team with a copy of that checklist (the worst case: every audit's checklist file is loaded and
@@ -8,28 +9,41 @@ schema-checked again; with ``--builtin genai-baseline`` the audits use that buil
 id instead, which each worker loads once), an audit answering every item (mixed statuses, notes of
 60–240 characters in English or Korean, a few of them copied between two teams, evidence files for
 some items, a risk classification for most teams), and an overrides CSV with manual points. Then
-runs ``aiaudit grade`` in a fresh process ``--runs`` times (default jobs: all cores) and prints:
+runs ``aiaudit grade`` in a fresh process ``--runs`` times per class size (``--jobs 2`` unless
+told otherwise) and prints, per size:
 
-* the median wall time (target: under 10 s on a 2-core machine) and every run's time;
-* peak memory: the maximum resident set size of the largest child process (``ru_maxrss`` of
-  RUSAGE_CHILDREN: the CLI or one of its workers) and of this script itself;
-* the size of grades.csv and overview.html, and whether grades.csv was byte-identical across runs.
+* the median wall time, the wall time per team and the CPU time per team (all processes; it
+  varies less when other work shares the machine). Targets: the wall time per team does not grow
+  with the class (the largest class within 1.2x of the smallest, per team; the smallest pays most
+  for the fixed start-up), and 1,000 teams x 100 items take under 30 s with ``--jobs 2``;
+* memory, from one more run (see _harness.py): the aiaudit process's own peak (the parent, which
+  must not grow with the class beyond what grades.csv needs), its largest worker, and the whole
+  process tree (PSS summed over the processes, sampled);
+* the similar-pairs line ``grade`` prints, and whether grades.csv was byte-identical across runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _harness import (
+    Targets,
+    add_common_arguments,
+    aiaudit_command,
+    child_env,
+    cores,
+    describe_python,
+    measure_memory,
+    median,
+    run_tree,
+)
 
 from aiaudit.library.catalog import clause_index
 from aiaudit.model import PRINCIPLES, SEVERITIES
@@ -179,60 +193,117 @@ def generate(folder: Path, teams: int, items: int, builtin: str | None = None) -
     return subs, rubric, overrides, len(ids)
 
 
-def main() -> None:
+def _grade_args(subs: Path, rubric: Path, overrides: Path, out: Path, args) -> list[str]:
+    cmd = ["grade", str(subs), "--rubric", str(rubric), "-o", str(out), "--overrides", str(overrides), "--lang", "en"]
+    if args.jobs:
+        cmd += ["--jobs", str(args.jobs)]
+    if args.pdf:
+        cmd.append("--pdf")
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--teams", type=int, default=200)
+    parser.add_argument("--teams", default="200", help="class sizes, comma-separated (e.g. 50,200,1000)")
     parser.add_argument("--items", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per class size (median reported)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2; 0: aiaudit's default, all cores)")
     parser.add_argument(
         "--builtin", default=None, metavar="ID", help="use this built-in checklist (by id) instead of a per-team file"
     )
     parser.add_argument("--pdf", action="store_true", help="also write PDF feedback (slow: about 0.8 s of CPU per team)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated folder and print its path")
-    args = parser.parse_args()
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory run")
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.teams.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="aiaudit-grade-bench-"))
+    env = child_env()
+    aiaudit = aiaudit_command()
+    rows = []
     try:
-        t0 = time.perf_counter()
-        subs, rubric, overrides, items = generate(tmp, args.teams, args.items, args.builtin)
-        source = f"built-in checklist {args.builtin}" if args.builtin else "a checklist file in every team folder"
-        print(f"generated {args.teams} submissions x {items} items ({source}) in {time.perf_counter() - t0:.1f} s")
-        times = []
-        digests = set()
-        out = tmp / "out"
-        for run in range(args.runs):
-            if out.exists():
+        for teams in sizes:
+            folder = tmp / f"class-{teams}"
+            t0 = time.perf_counter()
+            subs, rubric, overrides, items = generate(folder, teams, args.items, args.builtin)
+            source = f"built-in checklist {args.builtin}" if args.builtin else "a checklist file in every team folder"
+            print(f"{teams} submissions x {items} items ({source}), generated in {time.perf_counter() - t0:.1f} s", flush=True)
+            out = folder / "out"
+            grade_args = _grade_args(subs, rubric, overrides, out, args)
+            times, cpus, digests, stderr = [], [], set(), ""
+            for run in range(args.runs):
+                if out.exists():
+                    shutil.rmtree(out)
+                wall, cpu, code, stdout, stderr = run_tree([*aiaudit, *grade_args], env=env)
+                times.append(wall)
+                cpus.append(cpu)
+                if code != 0:
+                    print(stdout, stderr, sep="\n")
+                    raise SystemExit(f"aiaudit grade failed with exit code {code}")
+                digests.add(hashlib.sha256((out / "grades.csv").read_bytes()).hexdigest())
+                print(f"  run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (all processes)", flush=True)
+            mem = None
+            if not args.no_memory:
                 shutil.rmtree(out)
-            cmd = [sys.executable, "-m", "aiaudit", "grade", str(subs), "--rubric", str(rubric), "-o", str(out)]
-            cmd += ["--overrides", str(overrides), "--lang", "en"]
-            if args.jobs:
-                cmd += ["--jobs", str(args.jobs)]
-            if args.pdf:
-                cmd.append("--pdf")
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "AIAUDIT_LANG": "en"})
-            times.append(time.perf_counter() - start)
-            if proc.returncode != 0:
-                print(proc.stdout, proc.stderr, sep="\n")
-                raise SystemExit(f"aiaudit grade failed with exit code {proc.returncode}")
-            digests.add(hashlib.sha256((out / "grades.csv").read_bytes()).hexdigest())
-            print(f"run {run + 1}: {times[-1]:.2f} s")
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(proc.stdout.strip())
-        print(f"cores: {os.cpu_count()}, jobs: {args.jobs or 'all cores'}")
-        print(f"median wall time: {statistics.median(times):.2f} s over {args.runs} runs (target < 10 s)")
-        print(f"peak RSS: largest child process {children:.0f} MiB, this script {own:.0f} MiB, sum {children + own:.0f} MiB")
-        sizes = {name: (out / name).stat().st_size for name in ("grades.csv", "overview.html")}
-        print(f"grades.csv {sizes['grades.csv']} bytes, overview.html {sizes['overview.html']} bytes")
-        print(f"grades.csv identical across runs: {'yes' if len(digests) == 1 else 'NO'}")
+                mem = measure_memory(grade_args, folder, env)
+                digests.add(hashlib.sha256((out / "grades.csv").read_bytes()).hexdigest())
+            pairs = next((line for line in stderr.splitlines() if "near-identical" in line), "no near-identical pairs")
+            wall = median(times)
+            rows.append((teams, wall, mem, len(digests) == 1, pairs.strip(), sorted(digests)[0][:12], median(cpus)))
+            print(f"  median {wall:.2f} s = {wall / teams * 1000:.1f} ms per team; {pairs.strip()}", flush=True)
+    finally:
         if args.keep:
             print(f"kept {tmp}")
-    finally:
-        if not args.keep:
+        else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    jobs = args.jobs or "all cores"
+    print(f"\naiaudit grade: {args.items} items per audit, jobs {jobs} on {cores()} cores, {args.runs} runs each")
+    print(describe_python())
+    heads = ("teams", "median", "per team", "CPU/team", "parent", "largest", "all (PSS)", "procs")
+    print("  " + " ".join(f"{h:>{w}}" for h, w in zip(heads, (6, 9, 9, 9, 8, 8, 10, 6), strict=True)) + "  grades.csv")
+    for teams, wall, mem, same, _pairs, digest, cpu in rows:
+        memory = (
+            f"{mem.parent_mib:6.0f}Mi {mem.largest_child_mib:6.0f}Mi {mem.tree_pss_mib:8.0f}Mi {mem.processes:>6}"
+            if mem
+            else f"{'-':>8} {'-':>8} {'-':>10} {'-':>6}"
+        )
+        same_text = "identical" if same else "DIFFERENT"
+        per = f"{wall / teams * 1000:7.1f}ms {cpu / teams * 1000:7.1f}ms"
+        print(f"  {teams:>6} {wall:8.2f}s {per} {memory}  {digest} {same_text}")
+    print("  (CPU: user + system time of the aiaudit process and its workers; parent: the aiaudit process itself;")
+    print("   largest: its largest worker; all: the whole tree, PSS, sampled)")
+    targets = Targets()
+    per_team = {teams: wall / teams for teams, wall, *_ in rows}
+    cpu_team = {row[0]: row[6] / row[0] for row in rows}
+    if len(per_team) > 1:
+        small, large = min(per_team), max(per_team)
+        ratio = per_team[large] / per_team[small]
+        cpu_spread = max(cpu_team.values()) / min(cpu_team.values())
+        # Flat means no growth with the class: the largest class may not cost more per team than the
+        # smallest (the smallest pays the most for the fixed start-up, about 0.3 s, per team).
+        targets.check(
+            f"per-team wall time does not grow from {small} to {large} teams (within 1.2x)",
+            f"{ratio:.2f}x ({per_team[small] * 1000:.1f} -> {per_team[large] * 1000:.1f} ms); "
+            f"CPU per team within {cpu_spread:.2f}x over the sizes",
+            ratio <= 1.2,
+        )
+    for teams, wall, *_ in rows:
+        if teams >= 1000 and args.items >= 100 and args.jobs == 2:
+            targets.check(f"{teams} teams x {args.items} items with --jobs 2 under 30 s", f"{wall:.1f} s", wall < 30)
+    with_mem = [(teams, mem) for teams, _w, mem, *_ in rows if mem]
+    if len(with_mem) > 1:
+        (s_teams, s_mem), (l_teams, l_mem) = with_mem[0], with_mem[-1]
+        growth = l_mem.parent_mib / s_mem.parent_mib
+        targets.check(
+            f"parent memory bounded ({s_teams} -> {l_teams} teams)",
+            f"{s_mem.parent_mib:.0f} -> {l_mem.parent_mib:.0f} MiB ({growth:.2f}x)",
+            growth <= 1.5,
+        )
+    for teams, _w, _m, same, *_rest in rows:
+        targets.check(f"grades.csv byte-identical across runs ({teams} teams)", "yes" if same else "NO", same)
+    return targets.report(args.enforce)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

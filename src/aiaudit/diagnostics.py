@@ -110,7 +110,11 @@ _CODES = [
     Code("E602", "ambiguous-submission", ERROR, "A submission folder holds several audit files; keep one."),
     Code("E603", "grading-failed", ERROR, "The submission could not be graded: an unexpected problem (please report it)."),
     Code("E604", "missing-checklist", ERROR, "The submission does not use a checklist the rubric requires."),
+    Code("E605", "grading-time-limit", ERROR, "Grading the submission took longer than `--team-timeout`; it was stopped."),
+    Code("E606", "grading-worker-died", ERROR, "The process grading the submission died (crash, out of memory, kill)."),
+    Code("E607", "not-the-builtin-checklist", ERROR, "A checklist has the id of a required built-in one but not its content."),
     Code("W601", "unknown-team", WARNING, "The overrides file names a team that has no submission."),
+    Code("W602", "similarity-incomplete", WARNING, "The similarity search did not finish for some items; pairs may be missing."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -8,12 +8,15 @@ strings. Nothing here ever constructs a Python object from a tag.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -82,19 +85,21 @@ Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
 
 @dataclass(frozen=True)
 class Document:
-    """A loaded YAML file: its data, the raw bytes, and its node tree for positions (1-based).
+    """A loaded YAML file: its data, the raw bytes, and an index of positions (1-based).
 
-    Positions are looked up on demand by walking the node tree along a path, so loading never
-    pays for positions nobody asks for. Documents from the wheel's pre-parsed cache have no tree
-    and report 1:1.
+    The parsed node tree is not kept: a file of 10,000 items is millions of nodes, and the cyclic
+    garbage collector would walk them again and again for as long as they lived. Instead
+    :class:`PositionIndex` keeps, for each mapping and sequence of ``data``, the packed line and
+    column of every key and value, so a position is a dictionary lookup per path step. Documents
+    from the wheel's pre-parsed cache have no index and report 1:1.
     """
 
     name: str
     data: Any
     raw: bytes
-    root: Any = field(default=None, repr=False, compare=False)
+    index: PositionIndex | None = field(default=None, repr=False, compare=False)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.raw).hexdigest()
 
@@ -102,54 +107,121 @@ class Document:
     def folder(self) -> Path:
         return Path(self.name).resolve().parent
 
-    def _walk(self, path: Path_) -> tuple[Any, Any, bool]:
-        """(value node, key node, whether the whole path was found) for ``path``."""
-        node, key_node = self.root, None
+    def _walk(self, path: Path_) -> tuple[int, int | None, bool]:
+        """(packed position of the value, of its key or None, whether the whole path was found) for ``path``."""
+        index = self.index
+        assert index is not None
+        tables = index.tables
+        pos, key_pos, value = index.root, None, self.data
         for part in path:
-            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
-                if match is None:
-                    return node, None, False
-                key_node, node = match
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                key_node, node = None, node.value[part]
+            table = tables.get(id(value))
+            if table is None:  # a scalar: the path goes deeper than the file
+                return pos, None, False
+            if isinstance(value, dict) and isinstance(part, str):
+                packed = table.get(part)
+                if packed is None:
+                    return pos, None, False
+                key_pos, pos = packed >> 64, packed & _LOW64
+            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(table):
+                key_pos, pos = None, table[part]
             else:
-                return node, None, False
-        return node, key_node, True
+                return pos, None, False
+            value = value[part]
+        return pos, key_pos, True
 
     def has(self, path: Path_) -> bool:
         """Whether the file spells out ``path`` (data from aliases included)."""
-        return self.root is not None and self._walk(tuple(path))[2]
+        return self.index is not None and self._walk(tuple(path))[2]
 
     def position(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key), else of its nearest parent."""
-        if self.root is None:
+        if self.index is None:
             return (1, 1)
-        node, key_node, _ = self._walk(tuple(path))
-        mark = (key_node if key and key_node is not None else node).start_mark
-        return (mark.line + 1, mark.column + 1)
+        pos, key_pos, _ = self._walk(tuple(path))
+        return _unpack(key_pos if key and key_pos is not None else pos)
 
     @property
     def positions(self) -> dict[Path_, tuple[int, int]]:
         """Every value's position by path (a full walk: for tests and tools, not hot paths)."""
         out: dict[Path_, tuple[int, int]] = {}
+        if self.index is None:
+            return out
+        tables = self.index.tables
 
-        def walk(node: Any, path: Path_) -> None:
-            out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    walk(v, path + (k.value,))
-            elif isinstance(node, yaml.SequenceNode):
-                for i, v in enumerate(node.value):
-                    walk(v, path + (i,))
+        def walk(value: Any, pos: int, path: Path_) -> None:
+            out[path] = _unpack(pos)
+            table = tables.get(id(value))
+            if isinstance(value, dict) and table is not None:
+                for k, child in value.items():
+                    walk(child, table[k] & _LOW64, path + (k,))
+            elif isinstance(value, list) and table is not None:
+                for i, child in enumerate(value):
+                    walk(child, table[i], path + (i,))
 
-        if self.root is not None:
-            walk(self.root, ())
+        walk(self.data, self.index.root, ())
         return out
 
     def diagnostic(self, code: str, message: str, path: Path_ = (), key: bool = False) -> Diagnostic:
         line, col = self.position(path, key=key)
         return Diagnostic(self.name, line, col, code, message, json_path(path))
+
+
+_LOW64 = (1 << 64) - 1
+
+
+def _pack(mark: Any) -> int:
+    """A mark's 1-based line and column as one integer (line in the high 32 bits)."""
+    return ((mark.line + 1) << 32) | (mark.column + 1)
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return (packed >> 32, packed & 0xFFFFFFFF)
+
+
+class PositionIndex:
+    """Where each value of a document was written, without the node tree.
+
+    ``tables`` maps ``id()`` of each mapping and sequence of the document's data (kept alive by
+    the document) to its positions: for a mapping, key → key position << 64 | value position;
+    for a sequence, an array of value positions. Packed integers, plain dicts and arrays hold no
+    references to other objects, so the collector untracks or never tracks them.
+    """
+
+    __slots__ = ("root", "tables")
+
+    def __init__(self, root: int, tables: dict[int, Any]):
+        self.root = root
+        self.tables = tables
+
+
+def _index(root: yaml.Node, data: Any) -> PositionIndex:
+    """The positions of ``data`` as built from ``root`` (alias copies get their anchor's positions).
+
+    Only called on a document the builder accepted: every key is a string and none is repeated.
+    """
+    tables: dict[int, Any] = {}
+    containers = (dict, list)
+
+    def walk(node: yaml.Node, value: Any) -> None:
+        if type(value) is dict:
+            table: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                k, v = key_node.start_mark, value_node.start_mark
+                table[key] = ((k.line + 1) << 96) | ((k.column + 1) << 64) | ((v.line + 1) << 32) | (v.column + 1)
+                child = value[key]
+                if type(child) in containers:
+                    walk(value_node, child)
+            tables[id(value)] = table
+        else:
+            children = node.value
+            tables[id(value)] = array("Q", [((c.start_mark.line + 1) << 32) | (c.start_mark.column + 1) for c in children])
+            for child_node, child in zip(children, value, strict=True):
+                if type(child) in containers:
+                    walk(child_node, child)
+
+    walk(root, data)
+    return PositionIndex(_pack(root.start_mark), tables)
 
 
 def json_path(path: Path_) -> str:
@@ -221,6 +293,18 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     if len(raw) > max_bytes:
         raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.too_large", size=len(raw), limit=max_bytes))])
     text = _decode(raw, name)
+    # The collector would walk the growing node tree over and over while it is built (most of the
+    # time of a large file): nothing here makes reference cycles, so it waits until the tree is gone.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_text(text, raw, name)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_text(text: str, raw: bytes, name: str) -> Document:
     try:
         # libyaml's composer is C code with its own nesting limit (1000): no deep recursion here.
         root = yaml.compose(text, Loader=_Loader)
@@ -239,7 +323,17 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     data = builder.build(root, 0)
     if builder.diagnostics:
         raise DiagnosticError(builder.diagnostics)
-    return Document(name, data, raw, root)
+    return Document(name, data, raw, _index(root, data))
+
+
+def compose(text: str) -> Any:
+    """The YAML node tree of ``text`` (a document :func:`load_bytes` has accepted), each node with its
+    start and end marks; None when it does not parse. For the span edits of
+    :mod:`aiaudit.audit.spanedit`: documents do not keep their node tree (see :class:`Document`)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
 
 
 def _decode(raw: bytes, name: str) -> str:

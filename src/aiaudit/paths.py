@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from .i18n import Msg
@@ -41,6 +40,8 @@ def preset_path(kind: str, name: str) -> Path:
 
     known = preset_names(kind)
     if name not in known:
+        import difflib
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = Msg("preset.did_you_mean", name=close[0]) if close else ""
         raise UsageError(Msg(f"preset.none.{kind}", name=name, known=", ".join(known) or "-", hint=hint))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -194,6 +193,8 @@ def _convert(doc: Document, error) -> list[Diagnostic]:
         out = []
         for key in error.instance:
             if key not in allowed:
+                import difflib
+
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 if hint:
                     message = Msg("schema.unknown_key_hint", key=repr(key), hint=repr(hint[0]))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 import unicodedata
 from functools import cache
 
@@ -49,6 +48,8 @@ def pad(text: str, columns: int, right: bool = False) -> str:
 
 def wrap(text: str, columns: int) -> list[str]:
     """``text`` wrapped at word boundaries into lines of at most ``columns`` characters."""
+    import textwrap
+
     return textwrap.wrap(text, columns, break_long_words=False, break_on_hyphens=False)
 
 

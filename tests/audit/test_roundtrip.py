@@ -364,10 +364,12 @@ _answer = st.fixed_dictionaries(
 def _block(old, item_id):
     """(start, end) of an answer's lines in the loader's text: from its key's line to the end of its last line."""
     from aiaudit.audit.spanedit import _Editor, _pair
+    from aiaudit.loading import compose
 
     text = old.raw.decode("utf-8-sig")
     ed = _Editor(text, (2, 2))
-    answers = _pair(old.root, "answers")[1]
+
+    answers = _pair(compose(text), "answers")[1]
     pair = _pair(answers, item_id)
     if pair is None:  # a new answer goes after the last one
         at = ed.eol(ed.content_end(answers))
@@ -408,7 +410,9 @@ def test_span_edit_gives_the_round_trip_data_and_keeps_every_other_byte(layout, 
         from aiaudit.audit.spanedit import _Editor, _pair, same
 
         ed = _Editor(text, (2, 2))
-        node = _pair(_pair(old.root, "answers")[1], item_id)[1]
+        from aiaudit.loading import compose
+
+        node = _pair(_pair(compose(text), "answers")[1], item_id)[1]
         for key, value in old_answer.items():
             if key in answer and same(answer[key], value):
                 k, v = _pair(node, key)

@@ -48,10 +48,12 @@ def test_a_full_policy_is_valid(tmp_path):
     assert result.kind == "policy"
 
 
-def test_the_policy_kind_uses_the_gate_check():
-    from aiaudit.policy.load import check_document
+def test_the_policy_kind_uses_the_gate_check(monkeypatch):
+    import aiaudit.policy.load
 
-    assert kinds()["policy"].check is check_document
+    seen = []
+    monkeypatch.setattr(aiaudit.policy.load, "check_document", lambda doc, options: seen.append((doc, options)) or [])
+    assert kinds()["policy"].check("doc", "options") == [] and seen == [("doc", "options")]
 
 
 @pytest.mark.parametrize(

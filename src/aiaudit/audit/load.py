@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
@@ -129,6 +128,8 @@ def _resolve_checklist(
 ) -> Checklist | None:
     if ref.id is not None:
         if builtin_checklist_path(ref.id) is None:
+            import difflib
+
             hint = difflib.get_close_matches(ref.id, builtin_checklist_ids(), n=1)
             message = (
                 Msg("audit.no_builtin_hint", id=repr(ref.id), hint=hint[0]) if hint else Msg("audit.no_builtin", id=repr(ref.id))

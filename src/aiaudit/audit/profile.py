@@ -8,7 +8,6 @@ audit file that no condition can match.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
 from ..diagnostics import UsageError
@@ -211,6 +210,8 @@ def lookup(field: str, given: str) -> str | None:
 def suggestion(field: str, given: str) -> str | None:
     """The closest known value (or its alias) to ``given``."""
     candidates = {v.casefold(): v for v in VALUES[field]} | {_key(k): v for k, v in ALIASES.get(field, {}).items()}
+    import difflib  # only for a value that is not known: not on every command's start-up
+
     close = difflib.get_close_matches(_key(given), list(candidates), n=1, cutoff=0.6)
     return candidates[close[0]] if close else None
 

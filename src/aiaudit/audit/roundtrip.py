@@ -40,7 +40,7 @@ from typing import Any
 from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
 from ..files import atomic_write
 from ..i18n import Msg
-from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
+from ..loading import DEFAULT_MAX_BYTES, Document, compose, load_bytes, read_limited
 
 #: Lists of scalars up to this many characters are written in flow style (``[a, b]``).
 _FLOW_LIMIT = 72
@@ -80,7 +80,7 @@ def apply(
     is not possible or its result does not reload as expected, the ruamel.yaml round trip runs.
     """
     changes = list(changes)
-    if old is None or old.raw != raw or old.root is None:
+    if old is None or old.raw != raw:
         old = load_bytes(raw, name, max_bytes)
     expected = _expected(old.data, changes)
     found = _span_edit(raw, old, changes, expected, name, max_bytes)
@@ -100,7 +100,8 @@ def _span_edit(
     prefix = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     text = raw[len(prefix) :].decode("utf-8")
     try:
-        new_text = edit(text, old.root, old.data, [(c.path, c.value) for c in changes], _guess_indent(text))
+        root = compose(text)  # libyaml, in C: a small part of a save
+        new_text = edit(text, root, old.data, [(c.path, c.value) for c in changes], _guess_indent(text))
     except Unsafe:
         return None
     new_raw = prefix + new_text.encode("utf-8")

@@ -1,7 +1,7 @@
 """Fast comment-preserving edits: rewrite only the text spans of the values that change.
 
-The loader (:mod:`aiaudit.loading`) keeps the node tree of every document it reads, and each node
-knows where it starts and ends in the text. To set an answer, this module finds the answer's
+The text of the document is composed into its node tree again (:func:`aiaudit.loading.compose`,
+libyaml), and each node knows where it starts and ends in the text. To set an answer, this module finds the answer's
 mapping through those marks and replaces only the spans of the values that differ (a new key is
 inserted after the mapping's last line, a dropped key's lines are removed); every other byte of
 the file stays as it was, so comments, key order, quoting and layout outside those spans are kept

@@ -33,14 +33,25 @@ from .complete import complete_rubric, complete_rubric_preset
     show_default=True,
     help="Submission time: the audit's submitted_at only, or else the audit file's modification time.",
 )
+@click.option(
+    "--team-timeout",
+    type=click.FloatRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop grading a team after this long and flag it (E605); 0: no limit.",
+)
 @lang_option
 @max_bytes_option
-def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline, submitted_from, lang, max_bytes) -> None:
+def grade(
+    submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline, submitted_from, team_timeout, lang, max_bytes
+) -> None:
     """Grade a class: every team's audit in SUBMISSIONS against a rubric.
 
     SUBMISSIONS holds one folder (or one audit YAML file) per team. Writes OUT/grades.csv,
     OUT/overview.html and OUT/feedback/<team>.html (and .pdf with --pdf). Broken submissions are
-    listed and graded by the rubric's `invalid` rule; the batch always completes.
+    listed and graded by the rubric's `invalid` rule; the batch always completes: each team is
+    graded in its own worker process, and one that crashes or runs past --team-timeout is flagged.
     """
     from ..diagnostics import UsageError
     from ..files import check_grading_output
@@ -80,6 +91,7 @@ def grade(submissions, rubric_source, out, overrides, jobs, pdf, excel, deadline
             excel=excel,
             submitted_from=submitted_from,
             max_bytes=max_bytes,
+            time_limit=team_timeout or None,
             on_start=start,
             on_result=lambda _: bar.update(1) if bar is not None else None,
         )

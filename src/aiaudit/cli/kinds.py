@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
-from ..validation import Kind
+from ..validation import Kind, Options, schema_only
+
+# Each check imports its feature when a file of that kind is checked, so that validating an audit
+# does not import the rubric, policy and lint modules (start-up is most of a small command's time).
+
+
+def _audit(doc, options: Options) -> list:
+    from ..audit.load import audit_checks
+
+    return audit_checks(doc, options)
+
+
+def _checklist(doc, options: Options) -> list:
+    from ..library.lint import checklist_checks
+
+    return checklist_checks(doc, options)
+
+
+def _framework(doc, options: Options) -> list:
+    from ..library.lint import framework_checks
+
+    return framework_checks(doc, options)
+
+
+def _policy(doc, options: Options) -> list:
+    from ..policy.load import check_document
+
+    return check_document(doc, options)
+
+
+def _rubric(doc, options: Options) -> list:
+    from ..grading.rubric import rubric_checks
+
+    return rubric_checks(doc, options)
 
 
 def kinds() -> dict[str, Kind]:
-    """Every kind by name. Imports are local so that a command loads only what it validates."""
-    from ..audit.load import audit_checks
-    from ..grading.rubric import rubric_checks
-    from ..library.lint import checklist_checks, framework_checks
-    from ..policy.load import check_document
-    from ..validation import schema_only
-
+    """Every kind by name."""
     table = (
-        Kind("audit", audit_checks),
-        Kind("checklist", checklist_checks),
-        Kind("framework", framework_checks),
-        Kind("policy", check_document),
-        Kind("rubric", rubric_checks),
+        Kind("audit", _audit),
+        Kind("checklist", _checklist),
+        Kind("framework", _framework),
+        Kind("policy", _policy),
+        Kind("rubric", _rubric),
         Kind("report", schema_only),  # JSON reports (`aiaudit report -o report.json`)
     )
     return {k.name: k for k in table}

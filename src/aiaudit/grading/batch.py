@@ -16,14 +16,17 @@ Every submission is graded; a broken or invalid one gets its diagnostics and the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
+import gc
 import os
 import re
+import shutil
 import stat
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,13 +36,15 @@ from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from .criteria import days_late, late_penalty, measure, note_length, points_for
 from .criteria import lost as make_lost
 from .overrides import Overrides, TeamOverrides
-from .results import ClassResult, Config, CriterionGrade, Submission, TeamGrade
+from .results import ClassResult, Config, CriterionGrade, ItemTally, Submission, TeamGrade
 from .rubric import Rubric, parse_time
 
 YAML_SUFFIXES = (".yaml", ".yml")
 OTHER_KINDS = ("checklist", "framework", "policy", "rubric", "report")
 MAX_DEPTH = 3
 MAX_CANDIDATES = 50  # YAML files examined per folder level
+DEFAULT_TEAM_TIMEOUT = 120.0  # seconds; ``--team-timeout``
+KEEP_DIAGNOSTICS = 25  # per team, in the parent (the overview shows as many)
 
 
 # --- discovery ------------------------------------------------------------------------------------
@@ -239,10 +244,28 @@ def _grade(sub: Submission, config: Config):
             doc.diagnostic("E604", Msg("grading.diag.missing_checklist", id=c), ("checklists",)) for c in missing
         ]
         return _invalid(sub, problems, config, doc.name, members, audit.system_name), None
+    impostors = _impostors(audit, doc, config.rubric.checklists)
+    if impostors:
+        return _invalid(sub, list(problems) + impostors, config, doc.name, members, audit.system_name), None
     from ..audit.evaluation import evaluate
 
     ev = evaluate(audit)
     return _score(sub, ev, problems, config, doc, members), ev
+
+
+def _impostors(audit, doc: Document, required: tuple[str, ...]) -> list[Diagnostic]:
+    """E607 for each required built-in checklist the audit uses under its id with other content."""
+    from ..library.checklists import builtin_impostor
+
+    out = []
+    for n, checklist in enumerate(audit.checklists):
+        if checklist.id not in required:
+            continue
+        builtin = builtin_impostor(checklist)
+        if builtin is not None:
+            message = Msg("grading.diag.not_builtin", id=checklist.id, got=checklist.sha256[:12], expected=builtin.sha256[:12])
+            out.append(doc.diagnostic("E607", message, ("checklists", n)))
+    return out
 
 
 def _members(system: dict) -> tuple[str, ...]:
@@ -370,11 +393,16 @@ def _submitted(audit, doc: Document, over: TeamOverrides, config: Config):
     return None, "", problem
 
 
-def _invalid(sub: Submission, problems, config: Config, audit_file: str, members=(), system_name: str = "") -> TeamGrade:
-    """A broken or invalid submission, graded by the rubric's ``invalid`` rule (overrides with points still apply)."""
+def _invalid(
+    sub: Submission, problems, config: Config, audit_file: str, members=(), system_name: str = "", flag: bool = False
+) -> TeamGrade:
+    """A broken or invalid submission, graded by the rubric's ``invalid`` rule (overrides with points still apply).
+
+    ``flag``: leave the points blank whatever the rule (the grader failed, not necessarily the team).
+    """
     rubric = config.rubric
     over = config.overrides.for_team(sub.team)
-    zero = rubric.invalid == "zero"
+    zero = rubric.invalid == "zero" and not flag
     criteria = []
     for c in rubric.criteria:
         o = over.criteria.get(c.id)
@@ -409,11 +437,14 @@ _CONFIG: Config | None = None
 def _init_worker(config: Config) -> None:
     global _CONFIG
     _CONFIG = config
+    gc.enable()  # the parent may have paused the collector around the fork (see _warm)
 
 
-def _work(sub: Submission) -> TeamGrade:
+def _work(sub: Submission) -> tuple[TeamGrade, tuple, dict, dict]:
+    """A pool task: grade one team; return its slim grade, item statuses, questions and notes."""
     assert _CONFIG is not None
-    return grade_submission(sub, _CONFIG)
+    grade = grade_submission(sub, _CONFIG)
+    return grade.slim(KEEP_DIAGNOSTICS), grade.item_status, grade.questions, grade.notes
 
 
 def _warm(config: Config) -> None:
@@ -421,9 +452,9 @@ def _warm(config: Config) -> None:
     from ..library.builtins import builtin_checklist_path
     from ..library.catalog import frameworks
     from ..library.checklists import builtin_checklist
-    from ..schemas import validator
+    from ..schemas import is_valid
 
-    validator("audit")
+    is_valid("audit", {})  # compiles the audit schema once (the slow error-reporting validator is loaded only if needed)
     # A broken catalog or checklist shows up per submission instead.
     with contextlib.suppress(Exception):
         frameworks()
@@ -433,7 +464,14 @@ def _warm(config: Config) -> None:
                 builtin_checklist(checklist_id)
     from . import outputs
 
-    outputs.environment()
+    env = outputs.environment()
+    for name in ("grading/feedback.html", "grading/overview.html"):  # compiled once, shared by the workers
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+    # What the children inherit is never scanned again by their collectors, so forking does not
+    # copy the pages the collector would otherwise touch (Python's gc.freeze() advice).
+    gc.collect()
+    gc.freeze()
 
 
 def _context():
@@ -458,10 +496,14 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[TeamGrade], None] | None = None,
+    time_limit: float | None = DEFAULT_TEAM_TIMEOUT,
 ) -> ClassResult:
-    """Grade every submission in ``root`` and write grades.csv, overview.html and feedback/ to ``out``."""
+    """Grade every submission in ``root`` and write grades.csv, overview.html and feedback/ to ``out``.
+
+    Each team is graded in a worker process with ``time_limit`` seconds (None: no limit); a team
+    whose worker overruns, crashes or is killed is flagged (E605, E606) and the class goes on.
+    """
     from . import outputs
-    from .similarity import similar_pairs
 
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
@@ -475,24 +517,27 @@ def run(
         (out_dir / "feedback").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(Msg("grading.error.cannot_create_output", out=str(out), reason=str(exc.strerror or exc))) from None
-    config = Config(rubric, overrides, str(out_dir), lang, pdf, submitted_from, max_bytes)
+    config = Config(rubric, overrides, str(out_dir), lang, pdf, submitted_from, max_bytes, time_limit)
     if on_start:
         on_start(len(subs))
-    grades = _grade_all(subs, config, jobs, on_result)
-    skipped = [g for g in grades if g.status == "skipped"]
-    ignored += [Msg("grading.ignored.not_audit", name=g.submission) for g in skipped]
-    grades = [g for g in grades if g.status != "skipped"]
-    order = [g.team for g in grades]
-    notes = {g.team: g.notes for g in grades if g.status == "ok"}
-    pairs = similar_pairs(notes, rubric.similarity, order=[t for t in order if t in notes])
-    result = ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), ())
+    work = Path(tempfile.mkdtemp(prefix="aiaudit-grade-"))
+    try:
+        graded, tally, spool = _grade_all(subs, config, jobs, on_result, work)
+        pairs, incomplete = _similarity(graded, spool, config, jobs)
+        ignored += [Msg("grading.ignored.not_audit", name=g.submission) for g in graded if g.status == "skipped"]
+        grades = [g for g in graded if g.status != "skipped"]
+        warnings = list(warnings) + incomplete
+        spool.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result = ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), (), tally)
     files = outputs.write_class(result, out_dir, lang=lang, excel=excel)
     files += [str(out_dir / g.feedback) for g in grades if g.feedback]
     if pdf:
         files += [
             str(out_dir / Path(g.feedback).with_suffix(".pdf")) for g in grades if g.feedback and "pdf-failed" not in g.flags
         ]
-    return ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), tuple(files))
+    return dataclasses.replace(result, files=tuple(files))
 
 
 def _cores() -> int:
@@ -503,32 +548,66 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _grade_all(subs: list[Submission], config: Config, jobs: int | None, on_result) -> list[TeamGrade]:
+def _lost_team(sub: Submission, config: Config, code: str, message: Msg) -> TeamGrade:
+    """The grade of a team whose worker failed (time limit, crash): flagged, with its feedback page."""
+    from .outputs import write_feedback
+
+    grade = _invalid(sub, [Diagnostic(sub.rel, 1, 1, code, message)], config, "", flag=True)
+    try:
+        return write_feedback(grade, None, config)
+    except Exception as exc:
+        diag = Diagnostic(sub.rel, 1, 1, "E603", Msg("grading.diag.feedback_failed", error=f"{type(exc).__name__}: {exc}"))
+        return _replace(grade, diagnostics=grade.diagnostics + (diag,), flags=grade.flags + ("feedback-failed",))
+
+
+def _grade_all(subs: list[Submission], config: Config, jobs: int | None, on_result, work: Path):
+    """Every team's slim grade (in submission order), the item tally and the spool of notes."""
+    from .pool import DIED, ERROR, OK, TIMEOUT, run_tasks
+    from .similarity import NoteSpool
+
     jobs = max(1, min(jobs or _cores(), len(subs) or 1))
-    results: dict[int, TeamGrade] = {}
-    if jobs == 1:
-        for n, sub in enumerate(subs):
-            results[n] = grade_submission(sub, config)
+    grades: list[TeamGrade | None] = [None] * len(subs)
+    tally = ItemTally()
+    spool = NoteSpool(work / "notes.sqlite", create=True)
+    context = _context()
+    collecting = gc.isenabled()
+    if context.get_start_method() == "fork":
+        gc.disable()  # until the workers are forked: no collection may dirty the shared pages
+        _warm(config)
+    try:
+        outcomes = run_tasks(
+            ((_work, sub) for sub in subs),
+            jobs,
+            context,
+            initializer=_init_worker,
+            initargs=(config,),
+            time_limit=config.time_limit,
+        )
+        for outcome in outcomes:
+            if collecting and not gc.isenabled():
+                gc.enable()
+            sub = subs[outcome.index]
+            if outcome.status == OK:
+                grade, item_status, questions, notes = outcome.value
+                if grade.status == "ok":
+                    tally.add(item_status, questions)
+                    if notes:
+                        spool.add(outcome.index, notes)
+            elif outcome.status == TIMEOUT:
+                grade = _lost_team(sub, config, "E605", Msg("grading.diag.time_limit", seconds=outcome.detail))
+            elif outcome.status == DIED:
+                grade = _lost_team(sub, config, "E606", Msg("grading.diag.worker_died", how=outcome.detail))
+            else:
+                assert outcome.status == ERROR
+                grade = _lost_team(sub, config, "E603", Msg("grading.diag.failed", error=outcome.detail))
+            grades[outcome.index] = grade
             if on_result:
-                on_result(results[n])
-    else:
-        context = _context()
-        if context.get_start_method() == "fork":
-            _warm(config)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
-            futures = {pool.submit(_work, sub): n for n, sub in enumerate(subs)}
-            for future in as_completed(futures):
-                n = futures[future]
-                try:
-                    results[n] = future.result()
-                except Exception as exc:  # a worker died (e.g. out of memory): this team is listed, the class goes on
-                    diag = Diagnostic(
-                        subs[n].path, 1, 1, "E603", Msg("grading.diag.failed", error=f"{type(exc).__name__}: {exc}")
-                    )
-                    results[n] = _invalid(subs[n], [diag], config, "")
-                if on_result:
-                    on_result(results[n])
-    return [results[n] for n in range(len(subs))]
+                on_result(grade)
+    finally:
+        if collecting:
+            gc.enable()
+    spool.commit()
+    return grades, tally, spool
 
 
 def grade_in_memory(sub: Submission, config: Config):
@@ -544,3 +623,38 @@ def grade_in_memory(sub: Submission, config: Config):
         diag = Diagnostic(sub.path, 1, 1, "E603", Msg("grading.diag.failed", error=f"{type(exc).__name__}: {exc}"))
         grade, ev = _invalid(sub, [diag], config, ""), None
     return _replace(grade, diagnostics=_relative(grade.diagnostics, Path(sub.path).parent)), ev
+
+
+def _similarity(grades: list[TeamGrade], spool, config: Config, jobs: int | None):
+    """The similar pairs of the graded teams, searched item by item in the worker pool.
+
+    ``grades`` is in submission order (skipped entries included): the spool's ranks index it.
+    """
+    from .pool import OK, run_tasks
+    from .similarity import build_pairs, chunks, spool_matches
+
+    rule = config.rubric.similarity
+    if not rule.enabled:
+        return [], []
+    # The spool is keyed by submission index; pairs are named by team, ranked in grade order.
+    names = {n: g.team for n, g in enumerate(grades)}
+    items = spool.items()
+    jobs = max(1, min(jobs or _cores(), len(items) or 1))
+    parts = chunks([(item_id, n) for item_id, n in items if n > 1], jobs * 4)
+    tasks = [(spool_matches, (spool.path, part, rule)) for part in parts]
+    matches: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    incomplete: list[Diagnostic] = []
+    for outcome in run_tasks(tasks, jobs, _context(), time_limit=config.time_limit):
+        if outcome.status != OK:
+            part = parts[outcome.index]
+            shown = ", ".join(part[:5]) + (", …" if len(part) > 5 else "")
+            why = f"{outcome.status}: {outcome.detail}"
+            message = Msg("grading.similarity_incomplete", n=len(part), items=shown, why=why)
+            incomplete.append(Diagnostic(config.out, 1, 1, "W602", message))
+            continue
+        for item_id, a, b, score in outcome.value:
+            matches.setdefault((a, b), []).append((item_id, score))
+    for found in matches.values():
+        found.sort()
+    pairs = build_pairs(matches, rule, names, spool.note, spool.compared)
+    return pairs, incomplete

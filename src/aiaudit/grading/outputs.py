@@ -13,7 +13,6 @@ import csv
 import dataclasses
 import io
 import statistics
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .. import __version__
 from ..files import atomic_write
 from ..i18n import Msg, localize, messages, t
 from .criteria import Lost
-from .results import ClassResult, Config, CriterionGrade, TeamGrade
+from .results import ClassResult, Config, CriterionGrade, ItemTally, TeamGrade
 from .rubric import Rubric
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -135,15 +134,9 @@ def _criterion_stats(rubric: Rubric, graded: list[TeamGrade]) -> list[dict]:
     return rows
 
 
-def _weak_items(graded: list[TeamGrade], lang: str) -> list[dict]:
+def _weak_items(tally: ItemTally, lang: str) -> list[dict]:
     """The checklist items most often not met or unanswered across the class."""
-    counts: dict[str, Counter] = {}
-    questions: dict[str, tuple[str, str]] = {}
-    for g in graded:
-        for item_id, status in g.item_status:
-            counts.setdefault(item_id, Counter())[status] += 1
-        for item_id, q in g.questions.items():
-            questions.setdefault(item_id, q)
+    counts, questions = tally.counts, tally.questions
     rows = []
     for item_id, c in counts.items():
         weak = c["not_met"] + c["unanswered"]
@@ -211,7 +204,7 @@ def overview_context(result: ClassResult, lang: str) -> dict:
         "max_points": format_points(rubric.max_points),
         "histogram": _histogram(totals, rubric.max_points),
         "criterion_stats": _criterion_stats(rubric, graded),
-        "weak_items": _weak_items(graded, lang),
+        "weak_items": _weak_items(result.tally if result.tally is not None else ItemTally.of(grades), lang),
         "max_diagnostics": MAX_DIAGNOSTICS,
         "deadline": rubric.late.deadline.isoformat() if rubric.late.deadline else "",
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -35,6 +37,7 @@ class Config:
     pdf: bool = False
     submitted_from: str = "field"  # field | mtime
     max_bytes: int = DEFAULT_MAX_BYTES
+    time_limit: float | None = None  # seconds per team (--team-timeout); None: no limit
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,71 @@ class TeamGrade:
     feedback: str = ""  # the feedback file, relative to the output folder
     slug: str = ""  # the feedback file's name stem
     comment: str = ""
+    # Set when the grade was slimmed for the class outputs (:meth:`slim`): the counts before cutting.
+    diagnostic_count: int | None = None
+    error_count: int | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == ERROR)
 
     @property
+    def n_diagnostics(self) -> int:
+        return len(self.diagnostics) if self.diagnostic_count is None else self.diagnostic_count
+
+    @property
+    def n_errors(self) -> int:
+        return len(self.errors) if self.error_count is None else self.error_count
+
+    def slim(self, keep: int) -> TeamGrade:
+        """What the class outputs need of this grade (grades.csv, the overview): no notes, item
+        statuses, questions or lost points, and at most ``keep`` diagnostics and ``keep`` errors,
+        with their counts. The parent process keeps one of these per team, so its memory follows
+        grades.csv, not the size of the audits."""
+        errors = self.errors
+        kept = dict.fromkeys(self.diagnostics[:keep] + errors[:keep])
+        return dataclasses.replace(
+            self,
+            criteria=tuple(dataclasses.replace(c, lost=()) for c in self.criteria),
+            diagnostics=tuple(d for d in self.diagnostics if d in kept),
+            item_status=(),
+            questions={},
+            notes={},
+            diagnostic_count=self.n_diagnostics,
+            error_count=len(errors),
+        )
+
+    @property
     def broken(self) -> bool:
         return self.status in ("invalid", "flagged")
+
+
+class ItemTally:
+    """How the graded teams answered each applicable item, counted as grades arrive (for the overview).
+
+    Its size follows the checklist (items and statuses), never the number of teams.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter] = {}
+        self.questions: dict[str, tuple[str, str]] = {}
+
+    def add(self, item_status: tuple[tuple[str, str], ...], questions: dict[str, tuple[str, str]]) -> None:
+        for item_id, status in item_status:
+            counter = self.counts.get(item_id)
+            if counter is None:
+                counter = self.counts[item_id] = Counter()
+            counter[status] += 1
+        for item_id, question in questions.items():
+            self.questions.setdefault(item_id, question)
+
+    @classmethod
+    def of(cls, grades) -> ItemTally:
+        tally = cls()
+        for g in grades:
+            if g.status == "ok":
+                tally.add(g.item_status, g.questions)
+        return tally
 
 
 @dataclass(frozen=True)
@@ -92,3 +152,4 @@ class ClassResult:
     ignored: tuple[str, ...]
     warnings: tuple[Diagnostic, ...]
     files: tuple[str, ...]  # every file written
+    tally: ItemTally | None = None  # None: counted from the grades' item statuses

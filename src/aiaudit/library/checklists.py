@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import hashlib
 import os
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..files import Outside, Special, confine, regular
 from ..i18n import Msg
-from ..loading import DEFAULT_MAX_BYTES, Document
+from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
 from ..model import Checklist, ChecklistChange, Item, Section, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
@@ -82,15 +83,23 @@ def checklist_from_file(
 
 
 def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> tuple[Checklist | None, list[Diagnostic]]:
+    """The work of :func:`checklist_from_file` for one file not resolved before in this resolution."""
+    # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
+    # once per process; only clean results are reused, renamed to this file. The bytes are hashed
+    # before they are parsed, so a copy seen before is not even parsed again.
+    if _clean_checklists:
+        try:
+            raw = read_limited(path, max_bytes, name if name is not None else str(path))
+        except DiagnosticError as exc:
+            return None, exc.diagnostics
+        seen = _clean_checklists.get(hashlib.sha256(raw).hexdigest())
+        if seen is not None:
+            return dataclasses.replace(seen, source=name if name is not None else str(path)), []
     try:
         doc = load_builtin(path, name=name, max_bytes=max_bytes)
     except DiagnosticError as exc:
         return None, exc.diagnostics
-    # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
-    # once per process; only clean results are reused, renamed to this file.
     reusable = "include" not in doc.data
-    if reusable and doc.sha256 in _clean_checklists:
-        return dataclasses.replace(_clean_checklists[doc.sha256], source=doc.name), []
     checklist, problems = checklist_from_document(doc, stack, allow_outside=allow_outside, memo=memo)
     if reusable and checklist is not None and not problems:
         _clean_checklists[doc.sha256] = checklist
@@ -351,3 +360,15 @@ def _select(source: Checklist, inc: dict, doc: Document, where: tuple, problems:
     if not picked:
         problems.append(doc.diagnostic("W301", Msg("library.empty_selection", checklist=repr(source.id)), where))
     return picked
+
+
+def builtin_impostor(checklist: Checklist) -> Checklist | None:
+    """The built-in checklist whose id ``checklist`` uses without being it (content differs), else None.
+
+    A rubric or policy that requires a built-in checklist by id must not accept a team's own file
+    under that id: the content hash of what was used has to be the built-in's.
+    """
+    if builtin_checklist_path(checklist.id) is None:
+        return None
+    builtin = builtin_checklist(checklist.id)
+    return None if checklist.sha256 == builtin.sha256 else builtin

@@ -296,7 +296,7 @@ def verify_pdf(
     # The embedded audit is named after its place in the PDF; relative checklist paths resolve from --evidence-dir.
     name = str((evidence_dir or path.parent) / Path(embedded.name).name)
     doc = _unusable_on_error(lambda: load_bytes(embedded.raw, name, max_bytes))
-    doc = Document(label, doc.data, doc.raw, doc.root) if evidence_dir is None else doc
+    doc = Document(label, doc.data, doc.raw, doc.index) if evidence_dir is None else doc
     folder = evidence_dir
     result.checks += check_document(doc, folder, embedded.evidence, allowed_signers, False, max_bytes, require_signature)
     return result

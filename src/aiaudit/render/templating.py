@@ -1,10 +1,44 @@
-"""The one Jinja2 environment for every HTML template (reports, grading): autoescaped, strict, offline."""
+"""The one Jinja2 environment for every HTML template (reports, grading): autoescaped, strict, offline.
+
+Templates are compiled to Python once and kept in a bytecode cache in the user's cache folder
+(``$XDG_CACHE_HOME/aiaudit``, ``~/.cache/aiaudit``, ``~/Library/Caches/aiaudit`` or
+``%LOCALAPPDATA%\\aiaudit``; ``AIAUDIT_CACHE_DIR`` moves it, ``AIAUDIT_NO_CACHE=1`` turns it off).
+Compiling ``report.html`` costs more than rendering the report of a small audit. A cached entry
+is used only when the template's source is unchanged (Jinja2 stores a checksum of the source),
+and the folder's name carries the Jinja2 version and the environment's options, so a change of
+either never loads stale code. The output is the same either way: the cache holds exactly what
+the compiler would produce.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import stat
+import sys
 from functools import cache
+from pathlib import Path
 
 from ..paths import data_dir
+
+#: The environment's settings that change the compiled code (the source, Jinja2 checks itself).
+_COMPILE_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "autoescape",
+    "optimized",
+)
 
 
 @cache
@@ -18,7 +52,7 @@ def environment():
     """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
         autoescape=True,
         undefined=StrictUndefined,
@@ -26,6 +60,8 @@ def environment():
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.bytecode_cache = bytecode_cache(env)
+    return env
 
 
 class Verbatim(str):
@@ -49,3 +85,68 @@ def with_filters(**filters):
     env = environment()
     env.filters.update(filters)
     return env
+
+
+def user_cache_dir() -> Path | None:
+    """aiaudit's folder in the user's cache (not created here), or None when there is no home."""
+    configured = os.environ.get("AIAUDIT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "aiaudit" / "Cache" if base else None
+    if sys.platform == "darwin":
+        home = Path.home()
+        return home / "Library" / "Caches" / "aiaudit"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "aiaudit"
+    try:
+        return Path.home() / ".cache" / "aiaudit"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def _private_folder(path: Path) -> bool:
+    """Create ``path`` (mode 0700) if needed; whether it is a real folder only this user can write."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    # Nobody else may be able to plant compiled code here.
+    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)))
+
+
+def bytecode_cache(env):
+    """Jinja2's file-system bytecode cache for ``env`` in the user's cache folder, or None (off, or no safe folder)."""
+    if os.environ.get("AIAUDIT_NO_CACHE"):
+        return None
+    base = user_cache_dir()
+    if base is None:
+        return None
+    import jinja2
+    from jinja2 import FileSystemBytecodeCache
+
+    settings = [jinja2.__version__, *(repr(getattr(env, name)) for name in _COMPILE_SETTINGS), sorted(env.extensions)]
+    fingerprint = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    folder = base / f"templates-{fingerprint}"
+    if not _private_folder(folder):
+        return None
+
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that can fail: a missing, full or read-only folder only means compiling again."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            with contextlib.suppress(Exception):  # the template is compiled and in use; only the cache missed
+                super().dump_bytecode(bucket)
+
+    return QuietCache(str(folder), "%s.cache")

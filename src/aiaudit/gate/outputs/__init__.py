@@ -8,35 +8,24 @@ code. ``--format FMT[:FILE]`` may be given several times: ``sarif:out.sarif``, `
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from ...diagnostics import UsageError
 from ...i18n import Msg
 from ...policy.rules import GateResult
 from ..findings import GateFailure
-from . import github, gitlab, json, junit, sarif, text
 
-#: Format name → its function: ``format(result, lang) -> str``.
-FORMATS: dict[str, Callable[[GateResult, str], str]] = {
-    "text": text.format,
-    "json": json.format,
-    "junit": junit.format,
-    "sarif": sarif.format,
-    "github": github.format,
-    "gitlab": gitlab.format,
-}
+#: The formats; each is the module of that name here, imported when that format is asked for, so a
+#: gate run pays only for the outputs it writes (JUnit's XML library, for one, is a noticeable part
+#: of a small gate's start-up).
+FORMATS: tuple[str, ...] = ("text", "json", "junit", "sarif", "github", "gitlab")
 
-#: Format name → how it reports a gate that could not run: ``format_failure(failure, lang) -> str``.
-FAILURE_FORMATS: dict[str, Callable[[GateFailure, str], str]] = {
-    "text": text.format_failure,
-    "json": json.format_failure,
-    "junit": junit.format_failure,
-    "sarif": sarif.format_failure,
-    "github": github.format_failure,
-    "gitlab": gitlab.format_failure,
-}
+
+def _module(fmt: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{fmt}")
 
 
 #: Formats whose outputs for several audits can simply be concatenated.
@@ -59,13 +48,11 @@ def render(fmt: str, result: GateResult | GateFailure, lang: str, category: str 
 
     ``category`` is SARIF's ``runAutomationDetails.id`` (other formats ignore it).
     """
+    module = _module(fmt)
+    extra = (category,) if fmt == "sarif" else ()
     if isinstance(result, GateFailure):
-        if fmt == "sarif":
-            return sarif.format_failure(result, lang, category)
-        return FAILURE_FORMATS[fmt](result, lang)
-    if fmt == "sarif":
-        return sarif.format(result, lang, category)
-    return FORMATS[fmt](result, lang)
+        return module.format_failure(result, lang, *extra)
+    return module.format(result, lang, *extra)
 
 
 def check_specs(specs: list[tuple[str, str | None]], audits: int) -> None:
@@ -93,7 +80,7 @@ def write_outputs(
     Files are written atomically. With a ``github`` output and ``$GITHUB_STEP_SUMMARY`` set, the
     Markdown summary is appended to that file. Several results only go to concatenable formats.
     """
-    from ...files import atomic_write, reason
+    from ...files import atomic_write, reason  # tempfile and shutil: only when a file is written
 
     check_specs(specs, len(results))
     rendered = [
@@ -108,6 +95,8 @@ def write_outputs(
         atomic_write(path, output)  # files.WriteError: exit 2, says why in the user's language
         written.append((path, fmt))
     if any(fmt == "github" for fmt, _ in specs) and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from . import github
+
         try:
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write("".join(github.summary(result, lang) for result in results))

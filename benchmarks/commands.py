@@ -1,0 +1,94 @@
+"""Benchmark: the everyday commands on the shipped example against the import floor (cold processes).
+
+    python benchmarks/commands.py [--runs 15] [--enforce] [--example examples/support-chatbot/audit.yaml]
+
+Times, interleaved and in fresh processes (see _harness.py), on ``examples/support-chatbot``:
+``aiaudit validate``, ``status``, ``gate`` (text, and SARIF + JUnit files) and ``report`` (HTML),
+against two floors that do the least these commands must do:
+
+* **import floor** ``python -c "import yaml, click, jsonschema_rs"``: every one of these commands
+  parses YAML (PyYAML with libyaml), is a click command line, and checks the audit against its
+  JSON Schema (jsonschema-rs; a valid audit never needs the pure-Python ``jsonschema``). It is the
+  floor of ``validate``, ``status`` and ``gate``. Target: at most 1.3x.
+* **HTML floor**: the same plus ``jinja2`` and ``markdown_it``, which the HTML report needs for its
+  template and for the answers' Markdown notes. Target: the HTML report at most 2x.
+
+``python -c pass`` (the interpreter alone) and ``aiaudit --version`` are printed for reference.
+The targets are checked on the median wall times; the CPU times (user + system) are printed
+beside them, as they vary less when other work shares the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from _harness import Targets, add_common_arguments, aiaudit_command, child_env, describe_python, interleaved, median
+
+ROOT = Path(__file__).resolve().parents[1]
+IMPORT_FLOOR = "import yaml, click, jsonschema_rs"
+HTML_FLOOR = "import yaml, click, jsonschema_rs, jinja2, markdown_it"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per command (median reported)")
+    parser.add_argument("--example", default=str(ROOT / "examples" / "support-chatbot" / "audit.yaml"))
+    parser.add_argument("--policy", default="preset:genai-baseline")
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+
+    example = Path(args.example).resolve()
+    work = Path(tempfile.mkdtemp(prefix="aiaudit-commands-bench-"))
+    try:
+        shutil.copytree(example.parent, work / "example")
+        cwd = work / "example"
+        audit = example.name
+        aiaudit = aiaudit_command()
+        gate = [*aiaudit, "gate", audit, "--policy", args.policy, "--today", "2026-11-25"]
+        commands = {
+            "python -c pass (the interpreter)": ([sys.executable, "-c", "pass"], (0,)),
+            f"import floor: python -c '{IMPORT_FLOOR}'": ([sys.executable, "-c", IMPORT_FLOOR], (0,)),
+            f"HTML floor: python -c '{HTML_FLOOR}'": ([sys.executable, "-c", HTML_FLOOR], (0,)),
+            "aiaudit --version": ([*aiaudit, "--version"], (0,)),
+            "aiaudit validate": ([*aiaudit, "validate", audit], (0,)),
+            "aiaudit status": ([*aiaudit, "status", audit], (0,)),
+            "aiaudit gate (text)": (gate, (0, 1)),
+            "aiaudit gate (sarif + junit files)": ([*gate, "-f", "sarif:out.sarif", "-f", "junit:out.xml"], (0, 1)),
+            "aiaudit report -o report.html": ([*aiaudit, "report", audit, "-o", "report.html"], (0,)),
+        }
+        env = child_env()
+        cpu: dict[str, list[float]] = {}
+        times = interleaved(commands, max(args.runs, 5), cwd, env, warmup=2, cpu=cpu)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    medians = {name: median(values) for name, values in times.items()}
+    cpu_medians = {name: median(values) for name, values in cpu.items()}
+    names = list(commands)
+    floor, html_floor = medians[names[1]], medians[names[2]]
+    cpu_floor, cpu_html_floor = cpu_medians[names[1]], cpu_medians[names[2]]
+    print(f"commands on {example.relative_to(ROOT) if example.is_relative_to(ROOT) else example}: {args.runs} cold runs each")
+    print(describe_python())
+    targets = Targets()
+    for name, values in times.items():
+        base = html_floor if "html" in name and name.startswith("aiaudit report") else floor
+        ratio = medians[name] / base
+        line = f"  {name:<66} {medians[name] * 1000:6.1f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+        line += f"  CPU {cpu_medians[name] * 1000:6.1f} ms"
+        if name.startswith("aiaudit") and name != "aiaudit --version":
+            cpu_ratio = cpu_medians[name] / (cpu_html_floor if base is html_floor else cpu_floor)
+            line += f"  {ratio:4.2f}x {'HTML floor' if base is html_floor else 'import floor'} (CPU {cpu_ratio:4.2f}x)"
+            limit = 2.0 if base is html_floor else 1.3
+            targets.check(f"{name} <= {limit}x its floor", f"{ratio:.2f}x", ratio <= limit)
+        print(line)
+    if args.keep:
+        print(f"kept {work}")
+    return targets.report(args.enforce)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
