@@ -476,6 +476,11 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def valid_date(value: Any) -> bool:
+    """Whether ``value`` is a YYYY-MM-DD string naming a day of the calendar."""
+    return _valid_date(value)
+
+
 def _valid_date(value: Any) -> bool:
     if not isinstance(value, str) or not _DATE.match(value):
         return False

@@ -123,10 +123,16 @@ def init(
 @click.option("--item", "items", multiple=True, help="Only this item, answered or not (repeatable).")
 @click.option("--all", "include_all", is_flag=True, help="Also revisit items that already have an answer.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
+@click.option(
+    "--findings/--no-findings",
+    default=None,
+    help="Ask a finding's details (observation, owner, due date, ...) after a not met or partial answer "
+    "(default: on a terminal, not for piped input).",
+)
 @lang_option
 @max_bytes_option
 @outside_option
-def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allow_outside_evidence) -> None:
+def fill(audit, sections, items, include_all, answered_by, findings, lang, max_bytes, allow_outside_evidence) -> None:
     """Answer the audit's open items interactively, one question at a time.
 
     Saves after every answer (atomic, comments kept); a new run resumes at the first unanswered
@@ -145,6 +151,7 @@ def fill(audit, sections, items, include_all, answered_by, lang, max_bytes, allo
         answered_by=answered_by,
         allow_outside=allow_outside_evidence,
         max_bytes=max_bytes,
+        findings=findings,
     )
     sys.exit(code)
 

@@ -36,7 +36,32 @@ IMAGE_TYPES = {
 def environment():
     from .templating import with_filters
 
-    return with_filters(notes=render_notes, pct=percent, css_string=css_string, filesize=filesize, brief=brief)
+    return with_filters(
+        notes=render_notes, pct=percent, css_string=css_string, filesize=filesize, brief=brief, pw=width_class, pl=left_class
+    )
+
+
+# Chart geometry goes into the stylesheet as classes, never into style="" attributes: the page has no
+# inline styles at all, so a test (and a Content-Security-Policy) can tell that nothing else added one.
+def _tenths(value: float) -> int:
+    return max(0, min(1000, round(float(value) * 10)))
+
+
+def width_class(value: float) -> str:
+    """The class that makes a bar ``value`` percent wide (to a tenth of a percent)."""
+    return f"pw-{_tenths(value)}"
+
+
+def left_class(value: float) -> str:
+    """The class that puts a mark (a target line, a scale label) ``value`` percent from the left."""
+    return f"pl-{_tenths(value)}"
+
+
+def geometry_css(widths, lefts) -> Markup:
+    """The rules for the width and position classes a page uses."""
+    rules = [f".pw-{n} {{ width: {n / 10:g}%; }}" for n in sorted({_tenths(v) for v in widths})]
+    rules += [f".pl-{n} {{ left: {n / 10:g}%; }}" for n in sorted({_tenths(v) for v in lefts})]
+    return Markup("\n".join(rules))
 
 
 def brief(text: str | None, lang: str = "en", limit: int = 150) -> str:
@@ -175,7 +200,13 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "ready": ("report2.lead.ready", {}),
         "draft": ("report2.lead.draft", {"n": verdict["unanswered"]}),
     }[verdict["status"]]
+    severity_max = max((r.open for r in severity_rows), default=0)
+    bars = section_bars + framework_bars
+    widths = [b.percent or 0 for b in bars]
+    widths += [100 * seg.count / severity_max for r in severity_rows for seg in r.segments]
+    lefts = [0, 25, 50, 75, 100] + [b.target for b in bars if b.target is not None]
     return {
+        "geometry_css": geometry_css(widths, lefts),
         "verdict_lead": t(lead[0], lang, **lead[1]),
         "d": d,
         "lang": lang,
@@ -214,7 +245,7 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "section_bars": section_bars,
         "framework_bars": framework_bars,
         "severity_rows": severity_rows,
-        "severity_max": max((r.open for r in severity_rows), default=0),
+        "severity_max": severity_max,
         "chart_states": charts.STATES,
         "state_band": charts.STATE_BAND,
         "open_statuses": [s for s in charts.OPEN_STATUSES if any(seg.status == s for r in severity_rows for seg in r.segments)],
