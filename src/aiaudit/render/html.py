@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
@@ -37,8 +37,20 @@ def environment():
     from .templating import with_filters
 
     return with_filters(
-        notes=render_notes, pct=percent, css_string=css_string, filesize=filesize, brief=brief, pw=width_class, pl=left_class
+        notes=render_notes,
+        pct=percent,
+        css_string=css_string,
+        filesize=filesize,
+        brief=brief,
+        pw=width_class,
+        pl=left_class,
+        slashbreak=slash_break,
     )
+
+
+def slash_break(value: str) -> Markup:
+    """``value`` escaped, with a break opportunity after each ``/`` (rule ids such as ``must-meet/severity/critical``)."""
+    return Markup("/<wbr>").join(escape(part) for part in str(value).split("/"))
 
 
 # Chart geometry goes into the stylesheet as classes, never into style="" attributes: the page has no
@@ -237,7 +249,8 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "failing": failing,
         "profile": [(k, v) for k, v in d["system"].items() if k != "classification"],
         "classification": classification,
-        "images": image_sources(report, options, mode),
+        # thumbnails: in the browser, and in the full PDF (the default PDF lists the files and their hashes)
+        "images": image_sources(report, options, mode) if mode != "pdf" or options.full else {},
         "generated": d["generated"].replace("T", " ").replace("Z", " UTC"),
         "page_footer": page_footer(lang),
         "attachment_name": Path(d["audit"]["file"]).name,
