@@ -11,10 +11,10 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from playwright import sync_api as playwright
 
 from aiaudit.cli import cli
 
-playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 if CHROMIUM is None:  # a clear failure, not a skip: the browser test is part of the definition of done
     raise RuntimeError("chromium not found: install it (Debian: apt-get install chromium)")

@@ -237,7 +237,6 @@ def test_pdf_shows_image_evidence_through_the_locked_fetcher(project):
 # --- the locked fetcher ------------------------------------------------------------------------
 
 
-
 def test_locked_fetcher_serves_only_data_templates_and_named_files(tmp_path, server):
     from aiaudit.render.pdf import locked_fetcher
 

@@ -186,7 +186,6 @@ def browser():
         b.close()
 
 
-
 def _report(audit: Path, out: Path, *args: str) -> Path:
     runner = CliRunner(env={"NO_COLOR": "1", "AIAUDIT_LANG": "en"})
     result = runner.invoke(cli, ["report", str(audit), "-o", str(out), *args], catch_exceptions=False)

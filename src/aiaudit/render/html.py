@@ -45,7 +45,16 @@ def environment():
         pw=width_class,
         pl=left_class,
         slashbreak=slash_break,
+        ticks=code_ticks,
     )
+
+
+def code_ticks(value: str) -> Markup:
+    """``value`` escaped, with `backtick` spans of a message (commands, keys) shown as code, not as backticks."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return escape(value)
+    return Markup("").join(Markup("<code>%s</code>") % p if n % 2 else escape(p) for n, p in enumerate(parts))
 
 
 def slash_break(value: str) -> Markup:

@@ -39,11 +39,11 @@ class _Line(logging.Handler):
         self.pages = 0
         self.last = 0.0
         self.key = "report2.progress.prepare"
-        self.lock = threading.Lock()
+        self._paint = threading.Lock()
         self.done = threading.Event()
 
     def show(self, key: str, force: bool = False) -> None:
-        with self.lock:
+        with self._paint:
             if self.done.is_set():
                 return
             self.key = key
@@ -72,7 +72,7 @@ class _Line(logging.Handler):
             self.show(key, force=step != 5)
 
     def clear(self) -> None:
-        with self.lock:
+        with self._paint:
             self.done.set()
             self.stream.write("\r\033[K")
             self.stream.flush()
