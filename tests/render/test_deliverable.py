@@ -148,3 +148,28 @@ def test_the_deliverable_fixture_does_not_touch_the_shipped_example(tmp_path):
     audit = deliverable_example(tmp_path / "copy")
     assert (EXAMPLE / "audit.yaml").read_bytes() == before
     assert audit.read_bytes() != before and load_audit(audit).engagement["version"] == "1.0"
+
+
+def test_a_terminal_sees_the_progress_line_while_the_pdf_renders(mini, tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    out = tmp_path / "r.pdf"
+    env = {**os.environ, "AIAUDIT_LANG": "en", "NO_COLOR": "1", "COLUMNS": "120"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "aiaudit", "report", str(mini / "audit.yaml"), "-o", str(out)],
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(24, 120),
+    )
+    try:
+        child.expect("Rendering the PDF: ")
+        child.expect(f"Wrote {out}")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0 and out.read_bytes().startswith(b"%PDF")
