@@ -149,6 +149,32 @@ def test_table_headers_never_wrap_inside_a_word(example, pdfs, lang):
     assert missing == set()  # every header word is one word box in the PDF: none was split
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_chips_stay_in_their_cell_in_the_top_findings(pdfs, lang):
+    """Two chips share the severity column of the summary's top findings: they wrap, never run into the owner."""
+    severity, owner = ("Severity", "Owner") if lang == "en" else ("심각도", "책임자")
+    chips = {"Unanswered", "Partially", "met", "Not", "critical", "high", "medium", "low"} | {
+        "미응답",
+        "부분",
+        "충족",
+        "미충족",
+        "치명",
+        "높음",
+        "보통",
+        "낮음",
+    }
+    for words in _words(pdfs[lang]):
+        heads = {w[4]: w for w in words if w[4] in (severity, owner)}
+        if len(heads) < 2 or heads[owner][0] < heads[severity][0]:
+            continue
+        left, right = heads[severity][0] - 2, heads[owner][0]
+        rows = [w for w in words if w[1] > heads[severity][3] and w[4] in chips and left <= w[0] < right]
+        assert rows, "no chips found"
+        assert all(w[2] <= right for w in rows), [w for w in rows if w[2] > right]
+        return
+    pytest.fail("no top findings table found")
+
+
 def test_chips_stay_in_their_column(pdfs):
     """In the findings register, status chips stay between the Status and Owner headers; due dates before Remediation."""
     for words in _words(pdfs["en"]):
