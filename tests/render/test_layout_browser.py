@@ -61,7 +61,9 @@ OVERFLOWING = """() => {
     const box = el.closest('td, th, dd, li, .figure, .verdict-box, .finding-head');
     if (!box) continue;
     const a = el.getBoundingClientRect(), b = box.getBoundingClientRect();
-    if (a.left < b.left - 1 || a.right > b.right + 1) out.push(el.className + ' ' + el.textContent.trim().slice(0, 40));
+    // the chip's box inside its cell, and its text inside its box (a clipped box can still spill text)
+    if (a.left < b.left - 1 || a.right > b.right + 1 || el.scrollWidth > el.clientWidth + 1)
+      out.push(el.className + ' ' + el.textContent.trim().slice(0, 40));
   }
   return out;
 }"""
