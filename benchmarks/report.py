@@ -1,26 +1,34 @@
-"""Benchmark the report renderers on a generated 500-item audit; prints figures, asserts nothing.
+"""Benchmark the report renderers on the shipped example and on a generated 500-item audit; prints figures, asserts nothing.
 
-    python benchmarks/report.py [--items 500] [--runs 7] [--pdf-runs 3] [--lang en|ko]
+    python benchmarks/report.py [--items 500] [--runs 7] [--pdf-runs 5] [--lang en|ko] [--skip-500]
 
-Generates a checklist of N items (10 sections, real clause references from the catalog, bilingual
-text) and an audit answering all of them (mixed statuses, Markdown notes, a few evidence files)
-in a temporary folder, then times:
+For the shipped example (``examples/support-chatbot``) and for a generated audit of ``--items``
+items (10 sections, real clause references from the catalog, bilingual text, mixed statuses,
+Markdown notes, a few evidence files), it times:
 
-* load + evaluate (YAML, schema, model, scoring);
-* HTML: median of ``--runs`` renders (ms);
-* PDF: median of ``--pdf-runs`` renders (s), aiaudit's full path (locked fetcher, embedded audit);
-* bare WeasyPrint rendering the very same HTML (default fetcher, no attachment): the ratio shows
-  what aiaudit adds on top of layout;
-* peak memory: Python allocations (tracemalloc) of one HTML and one PDF render, and the process's
-  maximum resident set size (resource.getrusage).
+* the PDF in its default form (the deliverable) and with ``--full`` (the long annexes added): the
+  median of ``--pdf-runs`` in-process renders (wall and CPU time; WeasyPrint already imported,
+  fonts loaded), the page count and the time per page;
+* the whole command for the example's default PDF, ``python -m aiaudit report ... -o x.pdf``,
+  as a user runs it (interpreter start, imports, evaluation, render, write);
+* for the generated audit also: load + evaluate, HTML, Markdown, JSON (medians of ``--runs``), bare
+  WeasyPrint on the very same HTML (what aiaudit adds on top of layout), and peak memory.
+
+CPU time is printed beside wall time: on a shared machine wall time depends on the load, CPU time
+much less. Runs of the two PDF forms are interleaved so drifting load affects both alike. The
+script also runs against an older checkout (``PYTHONPATH=old/src``): a version without ``--full``
+has one form, reported as "full".
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,6 +132,10 @@ def generate(folder: Path, n_items: int = 500, sections: int = 10) -> Path:
     return path
 
 
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "support-chatbot" / "audit.yaml"
+
+
 def _time(fn, runs: int) -> list[float]:
     out = []
     for _ in range(runs):
@@ -142,12 +154,89 @@ def _peak(fn) -> int:
         tracemalloc.stop()
 
 
+def _pages(pdf: bytes) -> int:
+    """The page count, from poppler's pdfinfo (0 when it is not installed)."""
+    import re
+    import shutil
+
+    if shutil.which("pdfinfo") is None:
+        return 0
+    done = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False)
+    found = re.search(rb"^Pages:\s+(\d+)", done.stdout, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def _options(full: bool):
+    """Report options for a PDF form; None when this version of aiaudit has no --full (a single form)."""
+    from aiaudit.render import ReportOptions
+
+    fields = {f.name for f in dataclasses.fields(ReportOptions)}
+    if "full" in fields:
+        return ReportOptions(full=full)
+    return ReportOptions() if full else None
+
+
+def pdf_forms(evaluation, lang: str, runs: int) -> dict[str, dict[str, float]]:
+    """Median wall and CPU seconds, pages and size of the default and the full PDF (interleaved runs)."""
+    from aiaudit.render import render
+
+    forms = {name: opts for name, opts in (("default", _options(False)), ("full", _options(True))) if opts is not None}
+    for opts in forms.values():
+        render("pdf", evaluation, lang, opts)  # warm-up: imports, fonts
+    wall: dict[str, list[float]] = {n: [] for n in forms}
+    cpu: dict[str, list[float]] = {n: [] for n in forms}
+    data: dict[str, bytes] = {}
+    for _ in range(runs):
+        for name, opts in forms.items():
+            w, c = time.perf_counter(), time.process_time()
+            data[name] = render("pdf", evaluation, lang, opts)
+            wall[name].append(time.perf_counter() - w)
+            cpu[name].append(time.process_time() - c)
+    out = {}
+    for name in forms:
+        pages = _pages(data[name])
+        out[name] = {
+            "wall": statistics.median(wall[name]),
+            "cpu": statistics.median(cpu[name]),
+            "pages": pages,
+            "kib": len(data[name]) / 1024,
+        }
+    return out
+
+
+def command_wall(audit: Path, lang: str, runs: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (children) of ``python -m aiaudit report AUDIT -o x.pdf``."""
+    walls, cpus = [], []
+    with tempfile.TemporaryDirectory(prefix="aiaudit-bench-cli-") as tmp:
+        out = Path(tmp) / "report.pdf"
+        cmd = [sys.executable, "-m", "aiaudit", "report", str(audit), "-o", str(out), "--lang", lang]
+        env = dict(os.environ, AIAUDIT_LANG=lang)
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, check=True, capture_output=True)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _print_forms(title: str, forms: dict[str, dict[str, float]], runs: int) -> None:
+    for name, f in forms.items():
+        per_page = f["wall"] / f["pages"] if f["pages"] else 0
+        print(
+            f"{title} PDF {name:<8} median {f['wall']:.2f} s wall, {f['cpu']:.2f} s CPU over {runs} runs; "
+            f"{f['pages']} pages ({per_page:.3f} s a page), {f['kib']:.0f} KiB"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--pdf-runs", type=int, default=3)
+    parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--lang", choices=["en", "ko"], default="en")
+    parser.add_argument("--skip-500", action="store_true", help="only the shipped example")
     args = parser.parse_args(argv)
 
     from aiaudit.audit.evaluation import evaluate
@@ -156,6 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     from aiaudit.render.data import build
     from aiaudit.render.html import render_report
 
+    lang = args.lang
+    print(f"aiaudit report benchmark: lang {lang}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    example = evaluate(load_audit(EXAMPLE))
+    forms = pdf_forms(example, lang, args.pdf_runs)
+    _print_forms("example", forms, args.pdf_runs)
+    wall, cpu = command_wall(EXAMPLE, lang, max(3, args.pdf_runs))
+    print(f"example command   `aiaudit report ... -o report.pdf` (default form): median {wall:.2f} s wall, {cpu:.2f} s CPU")
+
+    if args.skip_500:
+        return 0
     with tempfile.TemporaryDirectory(prefix="aiaudit-bench-") as tmp:
         audit_path = generate(Path(tmp), args.items)
         size = audit_path.stat().st_size
@@ -163,40 +264,31 @@ def main(argv: list[str] | None = None) -> int:
         evaluation = evaluate(load_audit(audit_path))
         load_s = time.perf_counter() - start
         options = ReportOptions()
-        lang = args.lang
 
         html_times = _time(lambda: render("html", evaluation, lang, options), args.runs)
         html = render("html", evaluation, lang, options)
         md_times = _time(lambda: render("md", evaluation, lang, options), args.runs)
         json_times = _time(lambda: render("json", evaluation, lang, options), args.runs)
+        big = pdf_forms(evaluation, lang, max(1, args.pdf_runs // 2))
 
         import weasyprint
 
-        pdf_html = render_report(build(evaluation, lang, options), lang, options, mode="pdf")
-        pdf = render("pdf", evaluation, lang, options)  # warm-up (fonts, imports)
-        # interleaved, so drifting machine load affects both the same way
-        pdf_times, bare_times = [], []
-        for _ in range(args.pdf_runs):
-            pdf_times += _time(lambda: render("pdf", evaluation, lang, options), 1)
-            bare_times += _time(lambda: weasyprint.HTML(string=pdf_html).write_pdf(), 1)
-        pages = len(weasyprint.HTML(string=pdf_html).render().pages)
+        full = _options(True)
+        pdf_html = render_report(build(evaluation, lang, full), lang, full, mode="pdf")
+        bare = statistics.median(_time(lambda: weasyprint.HTML(string=pdf_html).write_pdf(), max(1, args.pdf_runs // 2)))
 
         html_peak = _peak(lambda: render("html", evaluation, lang, options))
-        pdf_peak = _peak(lambda: render("pdf", evaluation, lang, options))
+        pdf_peak = _peak(lambda: render("pdf", evaluation, lang, full))
         rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
+    print(f"{args.items} items: audit YAML {size / 1024:.0f} KiB; load + validate + evaluate {load_s * 1000:.0f} ms")
     html_ms = statistics.median(html_times) * 1000
-    pdf_s = statistics.median(pdf_times)
-    bare_s = statistics.median(bare_times)
-    print(f"aiaudit report benchmark: {args.items} items, lang {lang}, Python {sys.version.split()[0]}")
-    print(f"audit YAML            {size / 1024:.0f} KiB; load + validate + evaluate {load_s * 1000:.0f} ms")
-    print(f"HTML                  median {html_ms:.0f} ms over {args.runs} runs ({len(html) / 1024:.0f} KiB)")
-    print(f"Markdown              median {statistics.median(md_times) * 1000:.0f} ms")
-    print(f"JSON                  median {statistics.median(json_times) * 1000:.0f} ms")
-    print(f"PDF (aiaudit)         median {pdf_s:.2f} s over {args.pdf_runs} runs ({len(pdf) / 1024:.0f} KiB, {pages} pages)")
-    print(f"PDF (bare WeasyPrint) median {bare_s:.2f} s on the same HTML; ratio aiaudit/bare {pdf_s / bare_s:.2f}")
-    print(f"peak Python memory    HTML {html_peak / 2**20:.1f} MiB, PDF {pdf_peak / 2**20:.1f} MiB (tracemalloc)")
-    print(f"peak process RSS      {rss_kb / 1024:.0f} MiB (ru_maxrss)")
+    print(f"HTML              median {html_ms:.0f} ms over {args.runs} runs ({len(html) / 1024:.0f} KiB)")
+    print(f"Markdown / JSON   median {statistics.median(md_times) * 1000:.0f} / {statistics.median(json_times) * 1000:.0f} ms")
+    _print_forms(f"{args.items} items", big, max(1, args.pdf_runs // 2))
+    print(f"bare WeasyPrint   full form's HTML, median {bare:.2f} s; ratio aiaudit/bare {big['full']['wall'] / bare:.2f}")
+    print(f"peak Python memory HTML {html_peak / 2**20:.1f} MiB, full PDF {pdf_peak / 2**20:.1f} MiB (tracemalloc)")
+    print(f"peak process RSS  {rss_kb / 1024:.0f} MiB (ru_maxrss)")
     return 0
 
 

@@ -7,6 +7,10 @@ from typing import Any
 
 SEVERITIES = ("critical", "high", "medium", "low")
 STATUSES = ("met", "partial", "not_met", "na", "unanswered")
+#: Where a finding's remediation stands (an answer's ``remediation_status``).
+REMEDIATION_STATUSES = ("open", "in_progress", "resolved", "risk_accepted")
+#: What an auditor writes for a finding (an answer that is not met or partial), in the order a report shows it.
+FINDING_FIELDS = ("observation", "risk", "recommendation", "owner", "due", "management_response", "remediation_status")
 PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
 
 
@@ -197,6 +201,18 @@ class Answer:
     answered_by: str | None = None
     date: str | None = None
     review: Any = None  # set by ``aiaudit upgrade``: {reason, from, checklist, version} until the item is answered again
+    # the auditor's finding (for an answer that is not met or partial); every field optional
+    observation: str = ""
+    risk: str = ""
+    recommendation: str = ""
+    owner: str = ""
+    due: str | None = None  # YYYY-MM-DD
+    management_response: str = ""
+    remediation_status: str | None = None  # one of REMEDIATION_STATUSES
+
+    @property
+    def has_finding_details(self) -> bool:
+        return any(getattr(self, name) for name in FINDING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -232,6 +248,7 @@ class Audit:
     answers: dict[str, Answer]
     signoff: tuple[Signoff, ...] = ()
     submitted_at: str | None = None
+    engagement: dict[str, Any] = field(default_factory=dict)  # how the report presents the audit (cover, document control)
     raw: bytes = field(default=b"", repr=False)
     doc: Any = field(default=None, repr=False, compare=False)  # the loaded Document (positions for the policy engine)
 

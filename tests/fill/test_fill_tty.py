@@ -100,6 +100,8 @@ def test_up_arrow_recalls_the_current_notes_to_edit_them(mini):
     _type(child, UP, END, " 다음 분기에 자동화 예정.", "\r")
     child.expect("Evidence files")
     _type(child, "\r")
+    child.expect("Finding details")  # a partial answer is a finding: its details follow on a terminal
+    _type(child, ".\r")
     child.expect("Saved SEC-01")
     _finish(child)
     answer = load_audit(path).answers["SEC-01"]
@@ -139,6 +141,8 @@ def test_multiline_notes_and_tab_completion(mini):
     _type(child, ".\r")
     child.expect("Evidence files")
     _type(child, "evidence/no", "\t", "\r")
+    child.expect("Finding details")
+    _type(child, ".\r")
     child.expect("Saved TR-01")
     _finish(child)
     answer = load_audit(path).answers["TR-01"]

@@ -115,16 +115,16 @@ def _cli(*args, env=None):
 
 @pytest.fixture(scope="module")
 def ko_pdf(project) -> Path:
-    """Korean, archival (PDF/A-3b), evidence attached."""
+    """Korean, archival (PDF/A-3b), evidence attached, with the long annexes (--full)."""
     out = project / "report-ko.pdf"
-    result = _cli("report", project / "audit.yaml", "-o", out, "--lang", "ko", "--archival", "--attach-evidence")
+    result = _cli("report", project / "audit.yaml", "-o", out, "--lang", "ko", "--archival", "--attach-evidence", "--full")
     assert result.exit_code == 0, result.output
     return out
 
 
 @pytest.fixture(scope="module")
 def en_pdf(project) -> Path:
-    """English, plain PDF, long enough that tables continue across pages."""
+    """English, plain PDF (the default form, without the long annexes); 49 findings, so the register spans pages."""
     out = project / "report-en.pdf"
     result = _cli("report", project / "long-audit.yaml", "-o", out)
     assert result.exit_code == 0, result.output
@@ -143,44 +143,56 @@ def test_pdf_text_has_system_name_korean_question_and_footer(ko_pdf):
     assert _squash(f"전체 {pages}쪽 중 {pages}쪽") in _squash(_text(ko_pdf, pages))
     assert "AI거버넌스점검보고서" in text
     assert "Executive summary" not in _text(ko_pdf)
+    # --full: the crosswalk and every item are there
+    assert "부록A.프레임워크대응표" in text and "부록B.영역별전체점검항목" in text
 
 
 def test_pdf_english_footer_cover_and_contents(en_pdf):
     pages = _pages(en_pdf)
     cover = _text(en_pdf, 1)
     assert "상담봇 Mini" in cover and "AI GOVERNANCE AUDIT REPORT" in cover.upper()
+    for fact in ("Organisation", "Scope", "Audit period", "Report version", "Status", "Confidentiality", "Prepared by"):
+        assert fact in cover, fact
+    assert "Sign-off" in cover and "Verdict".upper() in cover.upper()
     assert "Page 1 of" not in cover  # the cover page has no header or footer
     for page in (2, pages):
         assert f"Page {page} of {pages}" in _text(en_pdf, page)
     contents = _text(en_pdf, 2, raw=False)
-    assert "Contents" in contents
-    # the table of contents has dot leaders and page numbers
-    assert re.search(r"Executive summary \.{3,}\s*\d+", contents), contents
-    assert re.search(r"Evidence index \.{3,}\s*\d+", contents)
+    assert "Contents" in contents and "Document control" in contents
+    # the table of contents has dot leaders and page numbers; annexes A and B are in the full report only
+    assert re.search(r"1 Executive summary \.{3,}\s*3", contents), contents
+    assert re.search(r"Annex C\. Evidence index \.{3,}\s*\d+", contents)
+    assert re.search(r"Annex A\. Framework crosswalk\s+in the full report", contents)
+    assert "Annex A. Framework crosswalk" not in _text(en_pdf, pages)  # and the annex itself is not there
 
 
 def test_pdf_outline_has_chapters_not_user_text(en_pdf, ko_pdf):
     titles = _outline_titles(en_pdf)
     for chapter in (
-        "Executive summary",
-        "Scores",
-        "Findings and remediation plan",
-        "Framework crosswalk",
-        "Evidence index",
-        "Sign-off",
+        "Document control",
+        "1 Executive summary",
+        "2 Where the system stands",
+        "3 Scope and method",
+        "4 Findings",
+        "Findings register",
+        "Annex C. Evidence index",
     ):
         assert chapter in titles, titles
-    assert "Governance" in titles  # h3: a section of the item table
     assert "Contents" not in titles and "상담봇 Mini" not in titles
-    assert "요약" in _outline_titles(ko_pdf)
+    assert "Governance" not in titles  # the item annex is in --full only
+    ko_titles = _outline_titles(ko_pdf)
+    assert "1 요약" in ko_titles and "안전성·보안" in ko_titles  # an item section of annex B
+    assert not any("\u2060" in title for title in ko_titles)  # bookmarks carry no word joiners
 
 
 def test_pdf_tables_repeat_their_header_on_every_page(en_pdf):
     pages = [_text(en_pdf, n) for n in range(1, _pages(en_pdf) + 1)]
-    continued = [p for p in pages if "Long question" in p]
-    assert len(continued) >= 2  # the long item table spans pages
+    first = next(n for n, p in enumerate(pages) if "Findings register" in p)
+    last = next(n for n, p in enumerate(pages) if "Findings in detail" in p)
+    continued = pages[first : last + 1]
+    assert len(continued) >= 2  # the findings register spans pages
     for page in continued:
-        assert re.search(r"Item\s+Question\s+Severity\s+Status", page), page[:400]
+        assert re.search(r"#\s+Item\s+Finding\s+Severity\s+Status\s+Owner\s+Due\s+Remediation", page), page[:400]
 
 
 # --- embedded audit, PDF/A ---------------------------------------------------------------------
@@ -213,14 +225,16 @@ def test_archival_pdf_declares_pdfa3b(ko_pdf, en_pdf):
 def test_pdf_shows_image_evidence_through_the_locked_fetcher(project):
     from aiaudit.render.pdf import render_pdf
 
-    data, fetcher = render_pdf(evaluate(load_audit(project / "audit.yaml")), "en", ReportOptions())
+    data, fetcher = render_pdf(evaluate(load_audit(project / "audit.yaml")), "en", ReportOptions(full=True))
     assert data.startswith(b"%PDF")
     assert fetcher.served == [str((project / "evidence" / "screen.png").resolve())]
     assert fetcher.refused == []
+    # the default PDF lists the file and its hash, without the picture
+    data, fetcher = render_pdf(evaluate(load_audit(project / "audit.yaml")), "en", ReportOptions())
+    assert fetcher.served == [] and fetcher.refused == []
 
 
 # --- the locked fetcher ------------------------------------------------------------------------
-
 
 
 def test_locked_fetcher_serves_only_data_templates_and_named_files(tmp_path, server):

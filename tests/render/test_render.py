@@ -1,16 +1,15 @@
-"""Renderer pieces: SVG charts, CSS strings, the page footer, the PDF-mode page, and edge-case audits."""
+"""Renderer pieces: chart models, CSS strings, the page footer, the PDF-mode page, and edge-case audits."""
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from aiaudit.audit.evaluation import evaluate
 from aiaudit.audit.load import load_audit
 from aiaudit.render import EXTENSIONS, FORMATS, ReportOptions, render
-from aiaudit.render.charts import Bar, band, bar_chart, score_ring, status_bar
+from aiaudit.render.charts import STATE_BAND, VERDICT_BAND, band, severity_rows, state, verdict_state
 from aiaudit.render.html import css_string, filesize, page_footer, render_text
 from aiaudit.schemas import validator
 from aiaudit.text import percent as pct
@@ -28,28 +27,48 @@ def test_score_bands(percent, expected):
     assert band(percent) == expected
 
 
-def test_bar_chart_escapes_labels_and_shows_unscored_rows():
-    svg = str(bar_chart([Bar("<script>x</script>", 75.0, "3/4"), Bar("Ethics", None)], "Title & <b>", unscored="n/a"))
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<script" not in svg
-    assert "&lt;script&gt;x&lt;/script&gt;" in svg and "Title &amp; &lt;b&gt;" in svg
-    assert ">n/a</text>" in svg and ">75" in svg and "3/4" in svg
-    assert svg.count('fill="#b7791f"') == 2  # a fair (amber) bar and its value
-    assert "href" not in svg and "url(" not in svg
+@pytest.mark.parametrize(
+    ("percent", "target", "findings", "failing", "expected"),
+    [
+        (None, 70, 3, 1, "none"),  # nothing scored: no colour, whatever else
+        (65.0, 70, 0, 0, "below"),  # below the policy's minimum: red even without a finding
+        (95.0, 70, 2, 1, "blocking"),  # above target, but an item breaks a rule: red
+        (95.0, None, 2, 0, "open"),  # open findings: amber, however high the score
+        (95.0, 70, 0, 0, "clear"),  # green only when nothing is open
+        (40.0, None, 0, 0, "clear"),  # no target and nothing open (every item justified n/a but one met)
+    ],
+)
+def test_bar_state_follows_the_verdict_rules_not_the_number(percent, target, findings, failing, expected):
+    assert state(percent, target, findings, failing) == expected
 
 
-def test_bar_chart_truncates_long_labels():
-    svg = str(bar_chart([Bar("가" * 60, 10.0)], "t"))
-    label = re.search(r'text-anchor="end" fill="#1d2330">([^<]+)</text>', svg).group(1)
-    assert label.endswith("…") and len(label) < 30
+def test_every_state_and_verdict_has_a_band_and_green_means_ready():
+    assert {STATE_BAND[s] for s in ("below", "blocking")} == {"poor"} and STATE_BAND["open"] == "fair"
+    assert [k for k, v in VERDICT_BAND.items() if v == "good"] == ["ready"]
+    assert [verdict_state(v) for v in ("ready", "ready_with_conditions", "not_ready", "draft")] == [
+        "clear",
+        "open",
+        "blocking",
+        "none",
+    ]
 
 
-def test_score_ring_and_status_bar():
-    ring = str(score_ring(68.2, "Overall"))
-    assert ">68.2</text>" in ring and "stroke-dasharray" in ring and "/ 100" in ring
-    empty = str(score_ring(None, "Overall", unscored="—"))
-    assert ">—</text>" in empty and "stroke-dasharray" not in empty and "/ 100" not in empty
-    bar = str(status_bar({"met": 3, "partial": 1, "not_met": 0, "na": 0, "unanswered": 2}, {"met": "Met <ok>"}, "Status"))
-    assert "Met &lt;ok&gt; 3" in bar and bar.count("<rect") == 3 + 5  # three segments, five legend keys
+def test_severity_rows_count_open_items_by_status():
+    items = [
+        {"applicable": True, "severity": "high", "finding": True, "status": "not_met"},
+        {"applicable": True, "severity": "high", "finding": True, "status": "partial"},
+        {"applicable": True, "severity": "high", "finding": True, "status": "partial"},
+        {"applicable": True, "severity": "high", "finding": False, "status": "met"},
+        {"applicable": False, "severity": "high", "finding": False, "status": "unanswered"},
+        {"applicable": True, "severity": "low", "finding": True, "status": "unanswered"},
+    ]
+    rows = severity_rows(items, ("critical", "high", "low"), must_meet=("critical",))
+    assert [(r.severity, r.open, r.applicable, r.must_meet) for r in rows] == [
+        ("critical", 0, 0, True),
+        ("high", 3, 4, False),
+        ("low", 1, 1, False),
+    ]
+    assert [(s.status, s.count) for s in rows[1].segments] == [("not_met", 1), ("partial", 2)]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +105,10 @@ def test_pdf_mode_adds_paged_media(mini):
     assert 'class="embedded"' in html and "audit.yaml" in html
     browser = render_text(ev, "ko")
     assert "@page {\n  size: A4; margin: 20mm" not in browser and 'class="embedded"' not in browser
-    assert "word-break: keep-all" in browser and "word-break: keep-all" not in html
+    # Korean: browsers break between words with keep-all; WeasyPrint ignores it, so the PDF page joins
+    # the syllables of each word (U+2060) and the browser page never carries a joiner
+    assert "word-break: keep-all" in browser and "\u2060" not in browser
+    assert "요\u2060약" in html and 'data-title="1 요약"' in html
 
 
 EDGE_CHECKLIST = """kind: checklist
@@ -127,7 +149,7 @@ def test_edge_audits_render_in_every_text_format(tmp_path, answers):
     assert data["frameworks"] == [] and data["unmapped_refs"] == [{"ref": "ZZ-UNKNOWN-1", "items": ["ETH-01"]}]
     html = render("html", ev, "en").decode()
     md = render("md", ev, "ko").decode()
-    assert "not been classified yet" in html and "No evidence is recorded." in html and "Not signed off yet." in html
+    assert "Not classified yet" in html and "No evidence is recorded." in html and "Not signed off yet." in html
     assert 'id="crosswalk"' not in html and "ZZ-UNKNOWN-1" not in md.split("## ")[1]
     if answers == "{}":
         # unanswered applicable items count as gaps: score 0, both are findings, critical first

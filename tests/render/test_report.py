@@ -249,17 +249,21 @@ def test_evidence_checks_report_changed_unrecorded_and_links(audit):
 ENGLISH_HEADINGS = [
     "Executive summary",
     "Top findings",
+    "Standing per framework in scope",
+    "Where the system stands",
     "Score by section",
-    "Score by principle",
-    "System profile and risk classification",
-    "Findings and remediation plan",
-    "Remediation plan",
+    "Scope and method",
+    "What was not assessed",
+    "System profile",
+    "Risk classification",
+    "Findings register",
+    "Findings in detail",
     "Framework crosswalk",
     "All items by section",
     "Evidence index",
+    "Document control",
     "Sign-off",
     "About this report",
-    "Scoring model",
     "Partially met",
     "Not met",
 ]
@@ -280,10 +284,13 @@ def test_lang_ko_switches_all_report_text(invoke, audit):
     assert '<html lang="ko">' in html_ko
     for word in (
         "요약",
-        "발견 사항 및 개선 계획",
+        "현재 수준",
+        "점검 범위와 방법",
+        "발견 사항 목록",
         "프레임워크 대응표",
         "증빙 목록",
         "승인 서명",
+        "문서 관리",
         "부분 충족",
         "제한적 위험(투명성 확보 의무)",
         "생성형 인공지능",
@@ -302,13 +309,17 @@ def test_default_language_comes_from_the_environment(runner, audit):
 
 
 def test_html_report_has_every_part(invoke, audit):
-    html = _report(invoke, audit).stdout
+    html = _report(invoke, audit, "-o", "-").stdout
     sha = hashlib.sha256(audit.read_bytes()).hexdigest()
     for part in (
+        'id="cover"',
+        'id="toc"',
         'id="summary"',
-        'id="scores"',
-        'id="system"',
+        'id="standing"',
+        'id="scope"',
         'id="findings"',
+        'id="register"',
+        'id="doc-control"',
         'id="crosswalk"',
         'id="items"',
         'id="evidence"',
@@ -317,7 +328,9 @@ def test_html_report_has_every_part(invoke, audit):
         "상담봇 Mini scores 68.2/100 over 4 applicable items (mini 1.0.0).",
         "Top findings",
         'href="#item-SEC-01"',
-        "Run a red-team exercise.",  # remediation plan
+        'id="finding-SEC-01"',
+        "Run a red-team exercise.",  # the checklist's remediation stands in for a recommendation
+        "from the checklist",
         'id="fw-eu-ai-act"',
         "EUAIA-ART50-1",
         "Chatbot talks to consumers: Art. 50(1) disclosure applies.",  # classification reasoning
@@ -330,24 +343,30 @@ def test_html_report_has_every_part(invoke, audit):
         "Team lead",
         sha,  # audit content hash
         "mini 1.0.0",
+        "Rules of policy",
+        "must-meet/<wbr>severity/<wbr>critical",  # rule ids may wrap at their slashes
     ):
         assert part in html, part
     assert re.search(r"<dt>aiaudit version</dt><dd>\d+\.\d+", html)
     assert re.search(r"<dt>Generated</dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</dd>", html)
     # findings ordered by severity: SEC-01 (high) before ACC-01 (medium)
-    findings = html[html.index('id="findings"') : html.index('id="crosswalk"')]
-    assert findings.index("SEC-01") < findings.index("ACC-01")
+    register = html[html.index('id="register"') : html.index('id="detail"')]
+    assert register.index("SEC-01") < register.index("ACC-01")
+    # the long annexes are collapsed in the browser, under headings the contents link to
+    assert html.count('<details class="annex-body">') == 2
 
 
 def test_html_is_self_contained(invoke, audit):
-    html = _report(invoke, audit).stdout
+    html = _report(invoke, audit, "-o", "-").stdout
     assert "<script" not in html.lower() and "<link" not in html.lower() and "<iframe" not in html.lower()
     assert "@import" not in html and "url(" not in html
     assert re.findall(r"\ssrc=", html) == []  # no image evidence here: nothing is loaded at all
-    assert html.count("<svg") == 5  # score ring, status bar, sections, principles, frameworks
-    for label in ("Transparency", "Safety and security", "Accountability", "Bias and fairness", "Privacy and data", "Ethics"):
-        assert f">{label}</text>" in html, label
+    assert re.findall(r"\sstyle=", html) == []  # chart geometry is in the stylesheet, not in attributes
+    assert "<svg" not in html  # charts are HTML and CSS: text stays text
+    for label in ("Transparency", "Safety and security", "Accountability"):
+        assert f'<a href="#section-{label.split()[0].lower()}' in html or label in html, label
     assert "@media print" in html and "thead { display: table-header-group; }" in html
+    assert ":lang(ko) body" in html and "word-break: keep-all" in html
 
 
 def test_image_evidence_is_inlined_and_svg_is_not(invoke, audit):

@@ -186,7 +186,6 @@ def browser():
         b.close()
 
 
-
 def _report(audit: Path, out: Path, *args: str) -> Path:
     runner = CliRunner(env={"NO_COLOR": "1", "AIAUDIT_LANG": "en"})
     result = runner.invoke(cli, ["report", str(audit), "-o", str(out), *args], catch_exceptions=False)
@@ -217,10 +216,11 @@ def test_report_in_chromium_has_no_errors_no_requests_and_is_visible(browser, tm
     assert page.requests() == []
     assert page.evaluate("document.title").endswith("상담봇 Mini")
     assert page.evaluate("1 + 1") == 2  # scripts run in this browser: the checks below would catch injected ones
-    assert page.evaluate("document.querySelectorAll('svg.chart').length") == 5
+    # one chart per question: sections, frameworks in scope, open items by severity
+    assert page.evaluate("document.querySelectorAll('figure.chart').length") == 3
     assert page.evaluate("document.documentElement.lang") == lang
     heading = page.evaluate("document.querySelector('#summary h2').textContent")
-    assert heading == ("Executive summary" if lang == "en" else "요약")
+    assert heading == ("1 Executive summary" if lang == "en" else "1 요약")
     assert page.evaluate("document.body.scrollHeight") > 2000
     _not_blank(page.screenshot())
 

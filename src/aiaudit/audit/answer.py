@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic, DiagnosticError, UsageError, has_errors
 from ..files import WriteError, atomic_write
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, json_path, load_bytes, load_file, read_limited
-from ..model import STATUSES, Answer, Audit, Item
+from ..model import FINDING_FIELDS, REMEDIATION_STATUSES, STATUSES, Answer, Audit, Item
 from ..schemas import schema_diagnostics
 from ..text import visible
 from . import evidence as ev
@@ -65,6 +65,40 @@ _STATUS_ALIASES = {
 }
 
 
+#: Accepted spellings of each remediation status.
+_REMEDIATION_ALIASES = {
+    "open": "open",
+    "todo": "open",
+    "미착수": "open",
+    "in_progress": "in_progress",
+    "progress": "in_progress",
+    "doing": "in_progress",
+    "진행_중": "in_progress",
+    "진행중": "in_progress",
+    "resolved": "resolved",
+    "done": "resolved",
+    "closed": "resolved",
+    "fixed": "resolved",
+    "완료": "resolved",
+    "risk_accepted": "risk_accepted",
+    "accepted": "risk_accepted",
+    "위험_수용": "risk_accepted",
+    "위험수용": "risk_accepted",
+}
+#: The finding fields that may hold several lines (Markdown is not rendered in them, newlines are kept).
+_MULTILINE_FIELDS = ("observation", "risk", "recommendation", "management_response")
+#: The finding fields that hold free text (``due`` is a date, ``remediation_status`` a choice).
+FINDING_TEXT_FIELDS = ("observation", "risk", "recommendation", "owner", "management_response")
+
+
+def normalize_remediation(value: Any) -> str | None:
+    """The canonical remediation status for a spelling such as ``in progress``, ``done`` or ``완료``; None if unknown."""
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    return _REMEDIATION_ALIASES.get(key)
+
+
 def normalize_status(value: Any) -> str | None:
     """The canonical status for a spelling such as ``Not met``, ``n/a`` or ``충족``; None if unknown."""
     if not isinstance(value, str):
@@ -83,6 +117,14 @@ class AnswerInput:
     evidence: tuple[str | dict, ...] | None = None
     answered_by: str | None = None
     date: str | None = None
+    # The auditor's finding fields; ``""`` removes the field from the answer.
+    observation: str | None = None
+    risk: str | None = None
+    recommendation: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    management_response: str | None = None
+    remediation_status: str | None = None
     #: (line, column) per field in an import file, for diagnostics.
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -228,7 +270,9 @@ class Editor:
                 out.append(Problem("E204", Msg("answer.bad_status", value=inp.status, choices=choices), "status"))
         elif "status" not in old:
             out.append(Problem("E203", Msg("answer.status_required", item=inp.item_id), "status"))
-        for name, text in (("notes", inp.notes), ("answered_by", inp.answered_by)):
+        texts = [("notes", inp.notes), ("answered_by", inp.answered_by)]
+        texts += [(name, getattr(inp, name)) for name in FINDING_TEXT_FIELDS]
+        for name, text in texts:
             found = CONTROL_CHARACTERS.search(_newlines(text)) if isinstance(text, str) else None
             if found is not None:
                 char = f"U+{ord(found.group()):04X}"
@@ -241,6 +285,12 @@ class Editor:
                 out.append(Problem("E402", Msg("audit.na_placeholder", item=inp.item_id), "notes"))
         if inp.date is not None and not _valid_date(inp.date):
             out.append(Problem("E204", Msg("answer.bad_date", value=inp.date), "date"))
+        if inp.due and not _valid_date(inp.due.strip()):
+            out.append(Problem("E204", Msg("answer.bad_due", value=inp.due), "due"))
+        if inp.remediation_status and normalize_remediation(inp.remediation_status) is None:
+            choices = ", ".join(REMEDIATION_STATUSES)
+            message = Msg("answer.bad_remediation", value=inp.remediation_status, choices=choices)
+            out.append(Problem("E204", message, "remediation_status"))
         for entry in inp.evidence or ():
             problem = self.evidence_problem(entry)
             if problem is not None:
@@ -286,12 +336,23 @@ class Editor:
             new["evidence"] = [self._evidence_entry(e, old.get("evidence") or []) for e in inp.evidence]
         if inp.status is not None:
             new.pop("review", None)  # answering a marked item again is its review (aiaudit upgrade)
+        for name in FINDING_FIELDS:
+            value = getattr(inp, name)
+            if value is None:
+                continue
+            value = _newlines(value) if name in _MULTILINE_FIELDS else value.strip()
+            if name == "remediation_status" and value:
+                value = normalize_remediation(value)
+            if value.strip():
+                new[name] = value
+            else:
+                new.pop(name, None)
         by = inp.answered_by or self.answered_by
         if by:
             new["answered_by"] = by
         new["date"] = inp.date or self.date
         # a fresh answer gets its keys in the usual order
-        order = ["status", "notes", "evidence", "answered_by", "date"]
+        order = ["status", "notes", "evidence", *FINDING_FIELDS, "answered_by", "date"]
         if not old:
             new = {k: new[k] for k in order if k in new}
         return new
@@ -442,6 +503,11 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def valid_date(value: Any) -> bool:
+    """Whether ``value`` is a YYYY-MM-DD string naming a day of the calendar."""
+    return _valid_date(value)
+
+
 def _valid_date(value: Any) -> bool:
     if not isinstance(value, str) or not _DATE.match(value):
         return False
@@ -465,6 +531,16 @@ _COLUMNS = {
     "answered_by": "answered_by",
     "by": "answered_by",
     "date": "date",
+    "observation": "observation",
+    "risk": "risk",
+    "recommendation": "recommendation",
+    "owner": "owner",
+    "due": "due",
+    "due_date": "due",
+    "management_response": "management_response",
+    "response": "management_response",
+    "remediation_status": "remediation_status",
+    "remediation": "remediation_status",
 }
 
 
@@ -509,6 +585,7 @@ def _read_csv(raw: bytes, name: str, delimiter: str | None = None) -> list[Answe
                 answered_by=(values.get("answered_by") or "").strip() or None,
                 date=(values.get("date") or "").strip() or None,
                 where=where,
+                **{name: values[name] for name in FINDING_FIELDS if name in values},
             )
         )
     return inputs
@@ -528,7 +605,7 @@ def _read_yaml(doc: Document) -> list[AnswerInput]:
         if not isinstance(value, dict):
             problems.append(doc.diagnostic("E201", Msg("answer.yaml_not_mapping", item=item_id), path))
             continue
-        unknown = [k for k in value if k not in ("status", "notes", "evidence", "answered_by", "date")]
+        unknown = [k for k in value if k not in ("status", "notes", "evidence", "answered_by", "date", *FINDING_FIELDS)]
         if unknown:
             problems.append(
                 doc.diagnostic("E202", Msg("answer.yaml_unknown_key", name=unknown[0]), path + (unknown[0],), key=True)
@@ -539,11 +616,11 @@ def _read_yaml(doc: Document) -> list[AnswerInput]:
             if not isinstance(evidence, list):
                 evidence = [evidence]
             evidence = tuple(evidence)
-        for key in ("notes", "answered_by", "date"):
+        for key in ("notes", "answered_by", "date", *FINDING_FIELDS):
             if key in value and value[key] is not None and not isinstance(value[key], str):
                 problems.append(doc.diagnostic("E201", Msg("answer.yaml_not_text", name=key), path + (key,)))
         where = {"item": doc.position(path, key=True)}
-        for key in ("status", "notes", "evidence", "date"):
+        for key in ("status", "notes", "evidence", "date", *FINDING_FIELDS):
             if key in value:
                 where[key] = doc.position(path + (key,))
         inputs.append(
@@ -555,6 +632,7 @@ def _read_yaml(doc: Document) -> list[AnswerInput]:
                 answered_by=value.get("answered_by") if isinstance(value.get("answered_by"), str) else None,
                 date=value.get("date") if isinstance(value.get("date"), str) else None,
                 where=where,
+                **{name: value[name] for name in FINDING_FIELDS if isinstance(value.get(name), str)},
             )
         )
     if problems:

@@ -80,6 +80,7 @@ def audit_from_document(
     problems.extend(_date_problems(doc))
 
     problems.extend(_profile_problems(data["system"], doc))
+    problems.extend(_engagement_problems(data.get("engagement") or {}, doc))
     audit = Audit(
         name=doc.name,
         sha256=doc.sha256,
@@ -92,6 +93,7 @@ def audit_from_document(
             for s in data.get("signoff", [])
         ),
         submitted_at=data.get("submitted_at"),
+        engagement=dict(data.get("engagement") or {}),
         raw=doc.raw,
         doc=doc,
     )
@@ -112,6 +114,8 @@ def check_answer(
     answer = _answer(item_id, raw)
     problems = _justification_problems({item_id: answer}, doc)  # the copies across answers are checked per audit
     problems.extend(_check_dates(doc, [((*where, "date"), raw.get("date"))]))
+    if answer.due is not None and not _real_date(answer.due):  # a due date may lie ahead, but must exist
+        problems.append(doc.diagnostic("E408", Msg("audit.impossible_date", date=answer.due), where + ("due",)))
     if evidence:
         problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
     return answer, problems
@@ -224,6 +228,13 @@ def _answer(item_id: str, raw: dict) -> Answer:
         answered_by=raw.get("answered_by"),
         date=raw.get("date"),
         review=raw.get("review"),
+        observation=raw.get("observation") or "",
+        risk=raw.get("risk") or "",
+        recommendation=raw.get("recommendation") or "",
+        owner=raw.get("owner") or "",
+        due=raw.get("due"),
+        management_response=raw.get("management_response") or "",
+        remediation_status=raw.get("remediation_status"),
     )
 
 
@@ -301,6 +312,32 @@ def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, a
             resized = item.size is not None and item.size != checked.file.size
             changed = "audit.evidence_size" if resized else "audit.evidence_sha256"
             out.append(doc.diagnostic("W402", Msg(changed, path=repr(item.path)), epath))
+    return out
+
+
+def _real_date(value: str) -> bool:
+    """Whether a YYYY-MM-DD string (the schema checked the pattern) is a date of the calendar."""
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _engagement_problems(engagement: dict, doc: Document) -> list[Diagnostic]:
+    """E408 for an audit period whose dates do not exist, E204 for one that ends before it starts."""
+    period = engagement.get("period")
+    if not isinstance(period, dict):
+        return []
+    out = []
+    for key in ("from", "to"):
+        if not _real_date(period[key]):
+            out.append(doc.diagnostic("E408", Msg("audit.impossible_date", date=period[key]), ("engagement", "period", key)))
+    if not out and period["to"] < period["from"]:
+        message = Msg("audit.period_reversed", start=period["from"], end=period["to"])
+        out.append(doc.diagnostic("E204", message, ("engagement", "period", "to")))
     return out
 
 

@@ -11,7 +11,7 @@ import click
 from ..diagnostics import DiagnosticError, UsageError
 from ..i18n import Msg, t
 from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
-from .complete import complete_checklist, complete_status
+from .complete import complete_checklist, complete_remediation, complete_status
 
 
 @click.command()
@@ -131,10 +131,18 @@ def init(
 @click.option("--all", "include_all", is_flag=True, help="Also revisit items that already have an answer.")
 @click.option("--review", is_flag=True, help="Only the answers `aiaudit upgrade` marked for review.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
+@click.option(
+    "--findings/--no-findings",
+    default=None,
+    help="Ask a finding's details (observation, owner, due date, ...) after a not met or partial answer "
+    "(default: on a terminal, not for piped input).",
+)
 @lang_option
 @max_bytes_option
 @outside_option
-def fill(audit, sections, items, include_all, review, answered_by, lang, max_bytes, allow_outside_evidence) -> None:
+def fill(
+    audit, sections, items, include_all, review, answered_by, findings, lang, max_bytes, allow_outside_evidence
+) -> None:
     """Answer the audit's open items interactively, one question at a time.
 
     Saves after every answer (atomic, comments kept); a new run resumes at the first unanswered
@@ -163,6 +171,7 @@ def fill(audit, sections, items, include_all, review, answered_by, lang, max_byt
         answered_by=answered_by,
         allow_outside=allow_outside_evidence,
         max_bytes=max_bytes,
+        findings=findings,
     )
     sys.exit(code)
 
@@ -177,23 +186,69 @@ def fill(audit, sections, items, include_all, review, answered_by, lang, max_byt
 @click.option("--from", "source", type=click.Path(path_type=str), help="Import answers from a CSV or YAML file.")
 @click.option("--by", "answered_by", default=None, help="Who answers (default: $AIAUDIT_USER, git user.email, $USER).")
 @click.option("--date", default=None, help="Answer date YYYY-MM-DD (default: today).")
+@click.option("--observation", default=None, help="Finding: what was found (the condition).")
+@click.option("--risk", default=None, help="Finding: what can go wrong because of it, and for whom.")
+@click.option(
+    "--recommendation", default=None, help="Finding: what should be done (reports show the checklist's remediation without it)."
+)
+@click.option("--owner", default=None, help="Finding: who is accountable for the remediation.")
+@click.option("--due", default=None, help="Finding: remediation due date YYYY-MM-DD.")
+@click.option("--response", "management_response", default=None, help="Finding: management's response.")
+@click.option(
+    "--remediation",
+    "remediation_status",
+    default=None,
+    shell_complete=complete_remediation,
+    help="Finding: open | in_progress | resolved | risk_accepted.",
+)
 @lang_option
 @max_bytes_option
 @outside_option
 def answer(
-    audit, item_id, status, notes, evidence, no_evidence, source, answered_by, date, lang, max_bytes, allow_outside_evidence
+    audit,
+    item_id,
+    status,
+    notes,
+    evidence,
+    no_evidence,
+    source,
+    answered_by,
+    date,
+    observation,
+    risk,
+    recommendation,
+    owner,
+    due,
+    management_response,
+    remediation_status,
+    lang,
+    max_bytes,
+    allow_outside_evidence,
 ) -> None:
     """Set one answer (AUDIT ITEM_ID --status ...) or import many (AUDIT --from FILE), without prompts.
 
-    The file is checked and saved atomically with its comments kept; an invalid answer leaves it untouched.
+    For a finding (not met or partial) the auditor's fields can be set too: --observation, --risk,
+    --recommendation, --owner, --due, --response, --remediation. Options not given keep what the
+    audit has; an empty value (--owner "") removes the field. The file is checked and saved
+    atomically with its comments kept; an invalid answer leaves it untouched.
     """
     from ..audit.answer import AnswerInput, answer_one, import_answers
 
     options = {"allow_outside": allow_outside_evidence, "max_bytes": max_bytes, "answered_by": answered_by, "date": date}
+    finding = {
+        "observation": observation,
+        "risk": risk,
+        "recommendation": recommendation,
+        "owner": owner,
+        "due": due,
+        "management_response": management_response,
+        "remediation_status": remediation_status,
+    }
+    given_finding = any(v is not None for v in finding.values())
     if (item_id is None) == (source is None):
         raise UsageError(Msg("answer.item_or_from"))
     if source is not None:
-        if status or notes is not None or evidence or no_evidence:
+        if status or notes is not None or evidence or no_evidence or given_finding:
             raise UsageError(Msg("answer.from_alone"))
         ids = import_answers(audit, source, **options)
         echo(t("answer.imported", lang, count=len(ids), path=audit, source=source))
@@ -203,7 +258,7 @@ def answer(
     if notes == "-":
         notes = sys.stdin.read()
     given = tuple(evidence) if evidence else (() if no_evidence else None)
-    value = answer_one(audit, AnswerInput(item_id, status=status, notes=notes, evidence=given), **options)
+    value = answer_one(audit, AnswerInput(item_id, status=status, notes=notes, evidence=given, **finding), **options)
     echo(t("answer.saved", lang, item=item_id, status=value["status"], path=audit))
 
 

@@ -121,3 +121,10 @@ def complete_framework(ctx: Context, param: Parameter, incomplete: str) -> list[
 def complete_status(ctx: Context, param: Parameter, incomplete: str) -> list[CompletionItem]:
     """An answer status."""
     return _items(STATUSES, incomplete)
+
+
+def complete_remediation(ctx: Context, param: Parameter, incomplete: str) -> list[CompletionItem]:
+    """A finding's remediation status (``aiaudit answer --remediation``)."""
+    from ..model import REMEDIATION_STATUSES
+
+    return _items(REMEDIATION_STATUSES, incomplete)

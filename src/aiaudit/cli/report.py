@@ -15,7 +15,10 @@ from .complete import complete_report_format
 @click.command()
 @click.argument("audit", type=click.Path(path_type=str))
 @click.option(
-    "-o", "--output", default="-", show_default=True, help="Output file; its extension picks the format. `-` is stdout."
+    "-o",
+    "--output",
+    default=None,
+    help="Output file; its extension picks the format. `-` is standard output (the default when it is not a terminal).",
 )
 @click.option(
     "-f",
@@ -33,6 +36,11 @@ from .complete import complete_report_format
 )
 @click.option("--archival", is_flag=True, help="PDF only: same as --pdf-variant pdf/a-3b (the audit YAML is embedded).")
 @click.option("--attach-evidence", is_flag=True, help="PDF only: also embed the evidence files the audit names.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="PDF only: add the long annexes (framework crosswalk, every item with its answer, evidence images).",
+)
 @click.option("--no-evidence-images", is_flag=True, help="Do not show image evidence as thumbnails.")
 @policy_option
 @lang_option
@@ -45,6 +53,7 @@ def report(
     pdf_variant,
     archival,
     attach_evidence,
+    full,
     no_evidence_images,
     policy_spec,
     lang,
@@ -54,7 +63,10 @@ def report(
     """Render the report of AUDIT: HTML, PDF, Markdown or JSON.
 
     The format follows the output file's extension (.html, .pdf, .md, .json) unless --format
-    says otherwise. `-o -` writes to standard output (a PDF only when it is not a terminal).
+    says otherwise. Without -o the report goes to standard output when that is a file or a pipe;
+    on a terminal nothing is written and you are asked for -o. `-o -` writes to standard output
+    (a PDF only when it is not a terminal). The PDF is the deliverable without the long annexes;
+    --full adds them (the HTML always has them, collapsed).
     """
     from ..audit.evaluation import evaluate
     from ..audit.load import load_audit
@@ -62,9 +74,14 @@ def report(
     from ..render import BINARY, ReportOptions, format_for, render
     from ..text import output_safe
 
+    if output is None:
+        if sys.stdout.isatty():
+            raise UsageError(Msg("report2.needs_output", audit=audit))
+        output = "-"
     fmt = format_for(output, fmt)
     if fmt != "pdf":
-        for flag, given in (("--pdf-variant", pdf_variant), ("--archival", archival), ("--attach-evidence", attach_evidence)):
+        pdf_only = {"--pdf-variant": pdf_variant, "--archival": archival, "--attach-evidence": attach_evidence, "--full": full}
+        for flag, given in pdf_only.items():
             if given:
                 raise UsageError(Msg("report.pdf_only", option=flag))
     if archival:
@@ -82,6 +99,7 @@ def report(
         pdf_variant=pdf_variant,
         attach_evidence=attach_evidence,
         policy=policy_spec,
+        full=full,
     )
     evaluation = evaluate(loaded)
     if fmt == "pdf":
@@ -89,7 +107,13 @@ def report(
 
         if hangul_font_missing(evaluation, lang):
             echo(t("report.no_hangul_font", lang), err=True)
-    data = render(fmt, evaluation, lang, options)
+    if fmt == "pdf" and sys.stderr.isatty():
+        from ..render.progress import pdf_progress
+
+        with pdf_progress(lambda key, **kw: t(key, lang, **kw)):
+            data = render(fmt, evaluation, lang, options)
+    else:
+        data = render(fmt, evaluation, lang, options)
     if output == "-":
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)

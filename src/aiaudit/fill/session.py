@@ -8,7 +8,10 @@ lock (:mod:`aiaudit.audit.lock`). Lines are read with line editing on a terminal
 (:mod:`aiaudit.fill.lineedit`), and what is saved is exactly the text the line showed.
 
 Keys at the status prompt: ``m`` met, ``p`` partial, ``n`` not met, ``a`` not applicable,
-``u`` unanswered. At every prompt (status, notes, the justification of n/a, evidence): ``s``
+``u`` unanswered. For a finding (not met, partial) the auditor's fields follow the evidence, one
+prompt each (observation, risk, recommendation, owner, due date, management response,
+remediation status): Enter keeps a field, ``-`` clears it, ``.`` finishes the finding. At every
+prompt (status, notes, the justification of n/a, evidence, finding fields): ``s``
 skips the item, ``b`` goes back one prompt, ``h`` helps, ``q`` quits. At the notes prompt ``e``
 opens ``$EDITOR`` (Markdown), ``+`` starts multi-line notes ended by a line holding ``.``, ``-``
 clears, and ↑ recalls the current notes to edit them; at the evidence prompt paths are
@@ -22,18 +25,27 @@ of input); answers given before the interruption are saved either way.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
-from ..audit.answer import AnswerInput, Editor, SaveFailed, normalize_status, unknown_item
+from ..audit.answer import (
+    AnswerInput,
+    Editor,
+    SaveFailed,
+    normalize_remediation,
+    normalize_status,
+    unknown_item,
+    valid_date,
+)
 from ..audit.evaluation import ItemResult
 from ..audit.lock import audit_lock
 from ..audit.status import progress
 from ..diagnostics import AiauditError, UsageError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
-from ..model import STATUSES
+from ..model import FINDING_FIELDS, STATUSES
 from ..text import one_line, terminal_safe
 from .lineedit import clean, key_of
 from .prompts import EXIT_INTERRUPTED, Quit, prompt, reader
@@ -63,6 +75,12 @@ _KEYS = {
     "a": "na",
     "u": "unanswered",
 }
+
+
+#: Keys at the remediation-status prompt.
+_REMEDIATION_KEYS = {"o": "open", "i": "in_progress", "r": "resolved", "a": "risk_accepted"}
+#: Answer statuses that make a finding, for which ``fill`` asks the auditor's fields.
+_FINDING_STATUSES = ("not_met", "partial")
 
 
 class _Nav(str):
@@ -105,8 +123,16 @@ def run_fill(
     answered_by: str | None = None,
     allow_outside: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    findings: bool | None = None,
 ) -> int:
-    """Run an interactive ``fill`` session on ``path``; returns the exit code."""
+    """Run an interactive ``fill`` session on ``path``; returns the exit code.
+
+    ``findings``: ask the auditor's fields of each finding (observation, owner, due date, ...);
+    None asks them when standard input is a terminal, so answers piped in by a script keep the
+    prompts they always had.
+    """
+    if findings is None:
+        findings = _stdin_is_terminal()
     with audit_lock(path):
         editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by)
         queue = select_items(editor, sections, items, include_all)
@@ -114,14 +140,22 @@ def run_fill(
             p = progress(editor.audit)
             click.echo(t("fill.nothing", lang, path=str(path), answered=p.answered, applicable=p.applicable))
             return 0
-        return _FillSession(editor, queue, lang).run()
+        return _FillSession(editor, queue, lang, findings).run()
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
 
 
 class _FillSession:
-    def __init__(self, editor: Editor, queue: list[ItemResult], lang: str):
+    def __init__(self, editor: Editor, queue: list[ItemResult], lang: str, findings: bool = False):
         self.editor = editor
         self.queue = queue
         self.lang = lang
+        self.findings = findings
         self.saved: list[str] = []
         self.skipped: set[str] = set()
         from ..library.catalog import clause_index
@@ -350,21 +384,79 @@ class _FillSession:
                 out.append(path + "/" if (folder / name).is_dir() else path)
         return out
 
+    def _ask_finding(self, result: ItemResult) -> dict[str, str] | _Nav:
+        """The auditor's finding fields, one prompt each: a mapping of the fields given, or a navigation key.
+
+        Enter keeps a field, ``-`` clears it, ``.`` ends the finding (the rest kept), ``b`` goes back
+        one field (from the first, back to the previous step), ``s`` skips the item.
+        """
+        lang = self.lang
+        current = self._current(result)
+        click.echo(t("fill13.finding_intro", lang))
+        given: dict[str, str] = {}
+        index = 0
+        while index < len(FINDING_FIELDS):
+            name = FINDING_FIELDS[index]
+            old = str(current.get(name) or "")
+            shown = old if name != "remediation_status" or not old else t(f"remediation.{old}", lang)
+            text = t(f"fill13.prompt.{name}", lang)
+            if old:
+                text = t("fill13.keep", lang, prompt=text, current=one_line(shown)[:60])
+            recall = (old,) if old and name != "remediation_status" else ()
+            raw = prompt(text + " ", lang, history=f"finding-{name}", recall=recall)
+            command = raw.strip()
+            nav = self._nav(command, "fill13.help_finding")
+            if nav == "help":
+                continue
+            if nav == "back":
+                if index == 0:
+                    return nav
+                index -= 1
+                continue
+            if nav is not None:
+                return nav
+            if command == ".":
+                break
+            if command == "":
+                index += 1
+                continue
+            if command == "-":
+                given[name] = ""
+                index += 1
+                continue
+            if name == "due" and not valid_date(command):
+                click.echo(t("answer.bad_due", lang, value=command))
+                continue
+            if name == "remediation_status":
+                value = _REMEDIATION_KEYS.get(key_of(command)) or normalize_remediation(command)
+                if value is None:
+                    click.echo(t("fill.bad_key", lang, name=command))
+                    continue
+                command = value
+            given[name] = command
+            index += 1
+        return given
+
     def _answer(self, result: ItemResult, status: str) -> str:
-        """Ask notes and evidence, then save: ``saved``, ``skip``, ``status`` (back to the status) or ``retry``."""
+        """Ask notes, evidence and (for a finding) the auditor's fields, then save.
+
+        Returns ``saved``, ``skip``, ``status`` (back to the status) or ``retry``.
+        """
         item = result.item
         has_evidence = bool([e for e in self._current(result).get("evidence") or [] if isinstance(e, dict)])
         ask_evidence = status not in ("na", "unanswered") and (item.evidence != "none" or has_evidence)
+        ask_finding = self.findings and status in _FINDING_STATUSES
         notes: str | None | _Nav = None
         evidence: tuple[str, ...] | None | _Nav = None
+        finding: dict[str, str] | _Nav = {}
         step = 0
-        while step < 2:
+        while step < 3:
             if step == 0:
                 notes = self._ask_notes(result, status, draft=notes if isinstance(notes, str) else None)
                 if isinstance(notes, _Nav):
                     return "status" if notes == "back" else "skip"
                 step = 1 if ask_evidence else 2
-            else:
+            elif step == 1:
                 evidence = self._ask_evidence(result, status)
                 if isinstance(evidence, _Nav):
                     if evidence == "skip":
@@ -372,7 +464,18 @@ class _FillSession:
                     step = 0
                     continue
                 step = 2
-        inp = AnswerInput(item.id, status=status, notes=notes, evidence=evidence)  # type: ignore[arg-type]
+            else:
+                if not ask_finding:
+                    break
+                finding = self._ask_finding(result)
+                if isinstance(finding, _Nav):
+                    if finding == "skip":
+                        return "skip"
+                    step = 1 if ask_evidence else 0
+                    continue
+                step = 3
+        fields = finding if isinstance(finding, dict) else {}
+        inp = AnswerInput(item.id, status=status, notes=notes, evidence=evidence, **fields)  # type: ignore[arg-type]
         while True:
             try:
                 self.editor.answer(inp)

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
 from ..model import Item
-from ..policy.rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation
+from ..policy.rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation, answered_findings
 
 #: A check that did not run for a subject (e.g. an evidence file without a recorded sha256).
 SKIPPED = "skipped"
@@ -160,6 +160,11 @@ def _universe(rule: RuleResult, result: GateResult) -> list[tuple[str, str, Msg 
     if rule.kind == "evidence-required" and len(parts) == 2:
         group = [r for r in evaluation.applicable if r.item.severity == parts[1] and r.item.evidence != "none"]
         return [(r.item.id, "", None) for r in group]
+    if rule.kind in ("finding-fields", "overdue-remediation"):
+        found = answered_findings(evaluation)
+        if rule.kind == "finding-fields" and len(parts) == 2:
+            return [(r.item.id, "", None) for r in found if r.item.severity == parts[1]]
+        return [(r.item.id, "", None) for r in found if r.answer is not None and r.answer.due]
     if rule.kind == "cover" and len(parts) == 2:
         return [(row.clause_id, "", None) for row in _covered_rows(result, parts[1])]
     if rule.kind == "evidence-integrity":

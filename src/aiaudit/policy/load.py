@@ -100,6 +100,11 @@ class Policy:
     max_age_days: int | None = None
     evidence_required_for: tuple[str, ...] = ()
     evidence_integrity: bool = False
+    #: Findings (not met or partial) of these severities must carry ``finding_fields_required``.
+    finding_fields_for: tuple[str, ...] = ()
+    finding_fields_required: tuple[str, ...] = ("owner", "due")
+    #: No finding's remediation may be past its due date unless resolved or the risk accepted.
+    no_overdue: bool = False
     waivers: tuple[Waiver, ...] = ()
     require_signatures: int = 0  # 0: sign-off signatures are not required
     allowed_signers: str | None = None  # the allowed-signers file (resolved from the policy's folder)
@@ -240,6 +245,7 @@ def _policy(doc: Document, base: Document | None) -> Policy:
 
     min_score = rule("min_score", {})
     must_meet = rule("must_meet", {})
+    finding_fields = rule("finding_fields", {})
     items: list[tuple[str, Where]] = []
     if "must_meet" in rules:
         owner = rules["must_meet"][1]
@@ -277,6 +283,9 @@ def _policy(doc: Document, base: Document | None) -> Policy:
         max_age_days=rule("max_age_days"),
         evidence_required_for=tuple(rule("evidence_required_for", ())),
         evidence_integrity=bool(rule("evidence_integrity", False)),
+        finding_fields_for=tuple(finding_fields.get("severities", ())),
+        finding_fields_required=tuple(finding_fields.get("require", ("owner", "due"))),
+        no_overdue=bool(rule("no_overdue", False)),
         waivers=tuple(waivers),
         require_signatures=int(signature.get("count", 1)) if signature else 0,
         allowed_signers=allowed,

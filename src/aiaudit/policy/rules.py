@@ -13,12 +13,17 @@ Rule ids (never renumbered; SARIF, JUnit and GitLab reports key on them):
 ``evidence-required/<severity>``      met/partial items of that severity cite evidence
 ``evidence-integrity``                recorded evidence sha256/size still match the files
 ``require-signature``                 enough sign-off signatures are valid, and none is invalid
+``finding-fields/<severity>``         findings (not met, partial) of that severity name an owner
+                                      and a due date (or the fields the policy lists)
+``overdue-remediation``               no finding is past its due date unless its remediation is
+                                      resolved or the risk accepted
 ``waiver/<ITEM>``                     the waiver for that item has not expired
 ``complete``                          every applicable item is answered (always checked; an
                                       audit that fails only this rule is a *draft*)
 ====================================  =======================================================
 
-Item-level violations (must-meet, evidence-required, evidence-integrity) become ``waived`` when
+Item-level violations (must-meet, evidence-required, evidence-integrity, finding-fields,
+overdue-remediation) become ``waived`` when
 the policy holds a valid waiver for the item; scores, coverage and age cannot be waived.
 """
 
@@ -32,9 +37,9 @@ from pathlib import Path
 from ..audit import evidence as ev
 from ..audit.evaluation import Evaluation, ItemResult
 from ..diagnostics import Diagnostic
-from ..i18n import Msg
+from ..i18n import Msg, t
 from ..loading import Document
-from ..model import Item
+from ..model import Item, Text
 from ..text import number
 from ..text import percent as percent_text
 from .load import Policy, Waiver, Where
@@ -189,6 +194,8 @@ def evaluate_rules(
         _evidence_required,
         _evidence_integrity,
         _signature,
+        _finding_fields,
+        _overdue,
         _waivers,
     )
     for check in checks:
@@ -508,6 +515,78 @@ def _signature(ctx: _Context) -> Iterator[RuleResult]:
     key = "signature.ok" if ok and not violations else "signature.fail"
     message = ctx.t(key, valid=valid, count=wanted, failed=len(violations))
     yield _result(rule_id, "require-signature", title, ok, message, top, violations)
+
+
+# --- findings: owners, due dates, overdue remediation ---------------------------------------
+
+#: Answer statuses that make an answered finding (unanswered items are the ``complete`` rule's).
+FINDING_STATUSES = ("not_met", "partial")
+#: Remediation statuses that close a finding's remediation for the overdue rule.
+CLOSED_REMEDIATION = ("resolved", "risk_accepted")
+
+
+def field_names(names) -> Text:
+    """Finding fields named in words (``owner, due date``), in both languages."""
+    return Text(*(", ".join(t(f"finding.field.{n}", lang) for n in names) for lang in ("en", "ko")))
+
+
+def answered_findings(evaluation: Evaluation) -> list[ItemResult]:
+    """Applicable items answered not met or partial: the findings an auditor writes up."""
+    return [r for r in evaluation.applicable if r.status in FINDING_STATUSES]
+
+
+def is_overdue(r: ItemResult, today: dt.date) -> bool:
+    """Whether a finding's remediation is past its due date and neither resolved nor accepted."""
+    answer = r.answer
+    if answer is None or not answer.due or r.status not in FINDING_STATUSES:
+        return False
+    if answer.remediation_status in CLOSED_REMEDIATION:
+        return False
+    try:
+        return dt.date.fromisoformat(answer.due) < today
+    except ValueError:
+        return False
+
+
+def _finding_fields(ctx: _Context) -> Iterator[RuleResult]:
+    top = ctx.where(("answers",), key=True)
+    required = ctx.policy.finding_fields_required
+    names = field_names(required)
+    for severity in ctx.policy.finding_fields_for:
+        rule_id = f"finding-fields/{severity}"
+        sev = ctx.severity(severity)
+        title = ctx.t("rule.finding_fields", severity=sev, fields=names)
+        group = [r for r in answered_findings(ctx.evaluation) if r.item.severity == severity]
+        violations = []
+        for r in group:
+            missing = [name for name in required if not getattr(r.answer, name)]
+            if missing:
+                message = ctx.t(
+                    "finding_fields.missing",
+                    item=r.item.id,
+                    severity=sev,
+                    status=ctx.status(r.status),
+                    fields=field_names(missing),
+                )
+                violations.append(ctx.violation(rule_id, r, message))
+        message = ctx.summary("finding_fields", violations, count=len(group), severity=sev, fields=names)
+        yield _result(rule_id, "finding-fields", title, True, message, top, violations)
+
+
+def _overdue(ctx: _Context) -> Iterator[RuleResult]:
+    if not ctx.policy.no_overdue:
+        return
+    rule_id = "overdue-remediation"
+    title = ctx.t("rule.overdue")
+    dated = [r for r in answered_findings(ctx.evaluation) if r.answer is not None and r.answer.due]
+    violations = []
+    for r in dated:
+        if is_overdue(r, ctx.today):
+            days = (ctx.today - dt.date.fromisoformat(r.answer.due)).days
+            message = ctx.t("overdue.item", item=r.item.id, severity=ctx.severity(r.item.severity), due=r.answer.due, days=days)
+            violations.append(ctx.violation(rule_id, r, message, ctx.where(("answers", r.item.id, "due"))))
+    message = ctx.summary("overdue", violations, count=len(dated), today=ctx.today.isoformat())
+    yield _result(rule_id, "overdue-remediation", title, True, message, ctx.where(("answers",), key=True), violations)
 
 
 # --- waivers ----------------------------------------------------------------------------------

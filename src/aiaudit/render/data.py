@@ -19,13 +19,15 @@ from ..diagnostics import AiauditError
 from ..i18n import localize, t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of
-from ..model import PRINCIPLES, SEVERITIES, STATUSES, Evidence
+from ..model import FINDING_FIELDS, PRINCIPLES, SEVERITIES, STATUSES, Answer, Evidence
 from ..text import percent
 from .options import ReportOptions
 
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 #: How many findings the executive summary lists.
 TOP_FINDINGS = 5
+#: How many reasons for the verdict the executive summary lists (the rest are counted).
+SUMMARY_REASONS = 5
 #: Evidence checks, in the order the report explains them.
 EVIDENCE_CHECKS = _evidence.CHECKS
 #: Clause statuses in the crosswalk: the item statuses plus ``out_of_scope`` (no applicable item).
@@ -54,6 +56,9 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
     overall = evaluation.overall
     by_section = evaluation.by_section()
     by_principle = evaluation.by_principle()
+    verdict, gate = _verdict(evaluation, options, lang)
+    today = when.date()
+    frameworks = _frameworks(evaluation, lang)
     data: dict[str, Any] = {
         "kind": "report",
         "format": REPORT_FORMAT,
@@ -79,7 +84,9 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
             ],
         },
         "system": _jsonable(audit.system),
-        "verdict": _verdict(evaluation, options, lang),
+        "engagement": _engagement(evaluation, verdict, lang),
+        "verdict": verdict,
+        "policy": _policy(gate.policy, lang),
         "score": _score(overall, len(findings)),
         "summary": _summary(evaluation, overall, findings, lang),
         "sections": [
@@ -103,15 +110,16 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
             {"id": sev, "title": t(f"severity.{sev}", lang), "counts": dict(counts)}
             for sev, counts in evaluation.by_severity().items()
         ],
-        "frameworks": _frameworks(evaluation, lang),
+        "frameworks": frameworks,
         "unmapped_refs": _unmapped(evaluation),
-        "findings": [_finding(n, r, lang) for n, r in enumerate(findings, 1)],
+        "findings": [_finding(n, r, lang, today) for n, r in enumerate(findings, 1)],
         "plan": [
             {"severity": sev, "items": [r.item.id for r in findings if r.item.severity == sev]}
             for sev in SEVERITIES
             if any(r.item.severity == sev for r in findings)
         ],
         "items": [_item(r, lang, checks) for r in evaluation.results],
+        "method": _method(evaluation, frameworks, lang),
         "evidence": evidence_rows,
         "signoff": _signoff(audit, lang),
     }
@@ -179,7 +187,29 @@ def _summary(evaluation: Evaluation, overall: Score, findings: tuple[ItemResult,
     return " ".join(parts)
 
 
-def _finding(rank: int, r: ItemResult, lang: str) -> dict[str, Any]:
+def _details(answer: Answer | None) -> dict[str, Any]:
+    """The auditor's finding fields of an answer (empty strings and None when not written)."""
+    out: dict[str, Any] = {}
+    for name in FINDING_FIELDS:
+        value = getattr(answer, name) if answer is not None else None
+        out[name] = value if value not in ("",) else None
+    return out
+
+
+def _overdue_days(answer: Answer | None, status: str, today: _dt.date) -> int | None:
+    """Days a finding's remediation is past its due date (None when it is not overdue)."""
+    from ..policy.rules import CLOSED_REMEDIATION, FINDING_STATUSES
+
+    if answer is None or not answer.due or status not in FINDING_STATUSES or answer.remediation_status in CLOSED_REMEDIATION:
+        return None
+    try:
+        days = (today - _dt.date.fromisoformat(answer.due)).days
+    except ValueError:
+        return None
+    return days if days > 0 else None
+
+
+def _finding(rank: int, r: ItemResult, lang: str, today: _dt.date) -> dict[str, Any]:
     return {
         "rank": rank,
         "id": r.item.id,
@@ -190,6 +220,9 @@ def _finding(rank: int, r: ItemResult, lang: str) -> dict[str, Any]:
         "question": r.item.question.get(lang),
         "remediation": r.item.remediation.get(lang),
         "refs": list(r.item.refs),
+        "notes": r.answer.notes if r.answer else "",
+        **_details(r.answer),
+        "overdue_days": _overdue_days(r.answer, r.status, today),
     }
 
 
@@ -219,6 +252,7 @@ def _item(r: ItemResult, lang: str, checks: dict[tuple[str, int], str]) -> dict[
         ],
         "answered_by": answer.answered_by if answer else None,
         "date": _jsonable(answer.date) if answer else None,
+        **_details(answer),
     }
 
 
@@ -322,8 +356,8 @@ def _not_applicable(row, lang: str) -> dict[str, Any]:
     return {"id": clause.id, "title": clause.title.get(lang), "cite": clause.cite, "reason": reason}
 
 
-def _verdict(evaluation: Evaluation, options: ReportOptions, lang: str) -> dict[str, Any]:
-    """The readiness verdict under the report's policy, computed by the gate's engine."""
+def _verdict(evaluation: Evaluation, options: ReportOptions, lang: str) -> tuple[dict[str, Any], Any]:
+    """The readiness verdict under the report's policy, computed by the gate's engine (and the gate result)."""
     from ..policy.verdict import audit_verdict
 
     verdict, result = audit_verdict(
@@ -334,7 +368,7 @@ def _verdict(evaluation: Evaluation, options: ReportOptions, lang: str) -> dict[
         allow_outside=options.allow_outside_evidence,
     )
     unanswered = sum(1 for r in evaluation.applicable if r.status == "unanswered")
-    return {
+    data = {
         "status": verdict.status,
         "headline": verdict.headline.text(lang),
         "policy": verdict.policy,
@@ -343,7 +377,93 @@ def _verdict(evaluation: Evaluation, options: ReportOptions, lang: str) -> dict[
         "more": verdict.more,
         "draft": unanswered > 0,
         "unanswered": unanswered,
-        "rules": [{"id": r.id, "outcome": r.outcome, "message": localize(r.message, lang)} for r in result.rules],
+        "rules": [
+            {
+                "id": r.id,
+                "outcome": r.outcome,
+                "message": localize(r.message, lang),
+                "items": sorted({v.subject for v in r.failures if v.item is not None}),
+            }
+            for r in result.rules
+        ],
+    }
+    return data, result
+
+
+def _policy(policy, lang: str) -> dict[str, Any]:
+    """What the policy that judged readiness requires: the figures the charts draw as targets."""
+    return {
+        "id": policy.id,
+        "label": policy.label,
+        "title": policy.title.get(lang) if policy.title else None,
+        "min_overall": policy.min_overall,
+        "min_sections": dict(policy.min_sections),
+        "min_frameworks": dict(policy.min_frameworks),
+        "must_meet_severities": list(policy.must_meet_severities),
+        "must_meet_items": [item for item, _ in policy.must_meet_items],
+        "evidence_required_for": list(policy.evidence_required_for),
+        "finding_fields_for": list(policy.finding_fields_for),
+        "finding_fields_required": list(policy.finding_fields_required),
+        "no_overdue": policy.no_overdue,
+        "max_age_days": policy.max_age_days,
+        "waivers": len(policy.waivers),
+    }
+
+
+def _engagement(evaluation: Evaluation, verdict: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The cover and document-control facts: what the audit says, else what its answers show."""
+    audit = evaluation.audit
+    given = audit.engagement
+    answers = [r.answer for r in evaluation.results if r.answer is not None]
+    dates = sorted(str(a.date) for a in answers if a.date)
+    if "period" in given:
+        period = {"from": given["period"]["from"], "to": given["period"]["to"], "source": "engagement"}
+    elif dates:
+        period = {"from": dates[0], "to": dates[-1], "source": "answers"}
+    else:
+        period = None
+    prepared = given.get("prepared_by")
+    if prepared:
+        prepared_by, prepared_source = ([prepared] if isinstance(prepared, str) else list(prepared)), "engagement"
+    else:
+        counts: dict[str, int] = {}
+        for a in answers:
+            if a.answered_by:
+                counts[a.answered_by] = counts.get(a.answered_by, 0) + 1
+        prepared_by, prepared_source = sorted(counts, key=lambda k: (-counts[k], k)), "answers"
+    draft = verdict["draft"] or given.get("status") == "draft"
+    signoff = sorted(audit.signoff, key=lambda s: str(s.date))
+    applicable = len(evaluation.applicable)
+    regions = ", ".join(audit.system.get("regions") or []) or "—"
+    checklists = ", ".join(f"{c.id} {c.version}" for c in audit.checklists)
+    scope = given.get("scope")
+    return {
+        "organisation": given.get("organisation"),
+        "scope": scope or t("report2.scope_default", lang, applicable=applicable, checklists=checklists, regions=regions),
+        "scope_source": "engagement" if scope else "derived",
+        "period": period,
+        "version": str(given["version"]) if given.get("version") is not None else None,
+        "status": "draft" if draft else "final",
+        "confidentiality": given.get("confidentiality"),
+        "prepared_by": prepared_by,
+        "prepared_by_source": prepared_source,
+        "prepared_for": given.get("prepared_for"),
+        "exclusions": list(given.get("exclusions") or []),
+        "signed": bool(signoff),
+        "latest_signoff": _jsonable(signoff[-1].date) if signoff else None,
+    }
+
+
+def _method(evaluation: Evaluation, frameworks: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Scope and method: what was assessed against what, and what was not assessed."""
+    return {
+        "out_of_scope_items": [r.item.id for r in evaluation.results if not r.applicable],
+        "justified_na": [
+            {"id": r.item.id, "notes": r.answer.notes if r.answer else ""} for r in evaluation.applicable if r.justified_na
+        ],
+        "frameworks_in_scope": [f["id"] for f in frameworks if f["scope"] != "not_in_scope"],
+        "frameworks_not_in_scope": [f["id"] for f in frameworks if f["scope"] == "not_in_scope"],
+        "undetermined_clauses": sum(len(f["undetermined"]) for f in frameworks),
     }
 
 

@@ -11,16 +11,20 @@ import os
 import stat
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..audit.evaluation import Evaluation
 from ..i18n import messages, t
-from ..model import SEVERITIES, STATUSES
-from ..text import percent
+from ..model import FINDING_FIELDS, SEVERITIES, STATUSES
+from ..text import one_line, percent, width
 from . import charts
-from .data import CLAUSE_STATUSES, EVIDENCE_CHECKS, TOP_FINDINGS, Report, build
+from .data import CLAUSE_STATUSES, EVIDENCE_CHECKS, SUMMARY_REASONS, TOP_FINDINGS, Report, build
 from .notes import render_notes
 from .options import ReportOptions
+from .typeset import keep_words
+
+#: A mark beside each status wherever a status is shown by colour (crosswalk chips): readable in grayscale.
+STATUS_SYMBOLS = {"met": "●", "partial": "◐", "not_met": "○", "na": "–", "unanswered": "?", "out_of_scope": "·"}
 
 #: Image evidence shown as thumbnails: magic bytes → MIME type. SVG is never shown (it can reference URLs).
 IMAGE_TYPES = {
@@ -34,7 +38,67 @@ IMAGE_TYPES = {
 def environment():
     from .templating import with_filters
 
-    return with_filters(notes=render_notes, pct=percent, css_string=css_string, filesize=filesize)
+    return with_filters(
+        notes=render_notes,
+        pct=percent,
+        css_string=css_string,
+        filesize=filesize,
+        brief=brief,
+        pw=width_class,
+        pl=left_class,
+        slashbreak=slash_break,
+        ticks=code_ticks,
+    )
+
+
+def code_ticks(value: str) -> Markup:
+    """``value`` escaped, with `backtick` spans of a message (commands, keys) shown as code, not as backticks."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return escape(value)
+    return Markup("").join(Markup("<code>%s</code>") % p if n % 2 else escape(p) for n, p in enumerate(parts))
+
+
+def slash_break(value: str) -> Markup:
+    """``value`` escaped, with a break opportunity after each ``/`` (rule ids such as ``must-meet/severity/critical``)."""
+    return Markup("/<wbr>").join(escape(part) for part in str(value).split("/"))
+
+
+# Chart geometry goes into the stylesheet as classes, never into style="" attributes: the page has no
+# inline styles at all, so a test (and a Content-Security-Policy) can tell that nothing else added one.
+def _tenths(value: float) -> int:
+    return max(0, min(1000, round(float(value) * 10)))
+
+
+def width_class(value: float) -> str:
+    """The class that makes a bar ``value`` percent wide (to a tenth of a percent)."""
+    return f"pw-{_tenths(value)}"
+
+
+def left_class(value: float) -> str:
+    """The class that puts a mark (a target line, a scale label) ``value`` percent from the left."""
+    return f"pl-{_tenths(value)}"
+
+
+def geometry_css(widths, lefts) -> Markup:
+    """The rules for the width and position classes a page uses."""
+    rules = [f".pw-{n} {{ width: {n / 10:g}%; }}" for n in sorted({_tenths(v) for v in widths})]
+    rules += [f".pl-{n} {{ left: {n / 10:g}%; }}" for n in sorted({_tenths(v) for v in lefts})]
+    return Markup("\n".join(rules))
+
+
+def brief(text: str | None, lang: str = "en", limit: int = 150) -> str:
+    """``text`` on one line, cut at a word boundary to about ``limit`` columns (Korean letters count two)."""
+    text = one_line(text or "")
+    if width(text) <= limit:
+        return text
+    out = ""
+    for word in text.split(" "):
+        candidate = f"{out} {word}" if out else word
+        if width(candidate) > limit - 1:
+            break
+        out = candidate
+    return (out or text[: limit // 2]).rstrip(",;:·") + "…"
 
 
 def css_string(value: str) -> Markup:
@@ -139,20 +203,69 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
     """The values the templates use."""
     d = report.data
     m = messages(lang)
-    unscored = m["report.not_scored"]
-    status_labels = {s: m[f"status.{s}"] for s in STATUSES}
     by_section: dict[str, list[dict]] = {}
     for item in d["items"]:
         by_section.setdefault(item["section"], []).append(item)
     classification = d["system"].get("classification") if isinstance(d["system"].get("classification"), dict) else None
+    verdict = d["verdict"]
+    policy = d["policy"]
+    # items that break a rule of the policy (unanswered ones only make a draft: they count as open)
+    failing = {i for r in verdict["rules"] if r["outcome"] == "fail" and r["id"] != "complete" for i in r["items"]}
+    items_by_id = {i["id"]: i for i in d["items"]}
 
-    def frac(score: dict) -> str:
-        return f"{score['counts']['met']}/{score['applicable']}" if score["applicable"] else ""
+    def met(score: dict) -> str:
+        return t("report2.chart.met_of", lang, met=score["counts"]["met"], applicable=score["applicable"])
 
+    def bar(label: str, score: dict, target, item_ids, href: str = "") -> charts.Bar:
+        open_ = sum(1 for i in item_ids if items_by_id[i]["finding"])
+        fail = sum(1 for i in item_ids if i in failing)
+        st = charts.state(score["percent"], target, open_, fail)
+        return charts.Bar(label, score["percent"], target, st, open_, fail, met(score) if score["applicable"] else "", href)
+
+    overall = d["score"]
+    section_bars = [
+        charts.Bar(
+            m["report.overall"],
+            overall["percent"],
+            policy["min_overall"],
+            charts.verdict_state(verdict["status"]),
+            overall["findings"],
+            len(failing),
+            met(overall) if overall["applicable"] else "",
+            "#summary",
+            strong=True,
+        )
+    ]
+    for s in d["sections"]:
+        ids = [i["id"] for i in by_section.get(s["id"], ()) if i["applicable"]]
+        section_bars.append(bar(s["title"], s["score"], policy["min_sections"].get(s["id"]), ids, f"#section-{s['id']}"))
+    in_scope = [f for f in d["frameworks"] if f["scope"] != "not_in_scope" and f["score"] is not None]
+    framework_bars = []
+    for f in in_scope:
+        ids = sorted({i["id"] for c in f["clauses"] for i in c["items"] if i["applicable"]})
+        framework_bars.append(bar(f["short"], f["score"], policy["min_frameworks"].get(f["id"]), ids, f"#fw-{f['id']}"))
+    severity_rows = charts.severity_rows(d["items"], SEVERITIES, policy["must_meet_severities"])
+    findings = d["findings"]
+    answered_findings = [f for f in findings if f["status"] != "unanswered"]
+    failed_rules = [r for r in verdict["rules"] if r["outcome"] == "fail" and r["id"] != "complete"]
+    lead = {
+        "not_ready": ("report2.lead.not_ready", {"n": len(failed_rules)}),
+        "ready_with_conditions": ("report2.lead.ready_with_conditions", {"n": len(findings)}),
+        "ready": ("report2.lead.ready", {}),
+        "draft": ("report2.lead.draft", {"n": verdict["unanswered"]}),
+    }[verdict["status"]]
+    severity_max = max((r.open for r in severity_rows), default=0)
+    bars = section_bars + framework_bars
+    widths = [b.percent or 0 for b in bars]
+    widths += [100 * seg.count / severity_max for r in severity_rows for seg in r.segments]
+    lefts = [0, 25, 50, 75, 100] + [b.target for b in bars if b.target is not None]
     return {
+        "geometry_css": geometry_css(widths, lefts),
+        "verdict_lead": t(lead[0], lang, **lead[1]),
         "d": d,
         "lang": lang,
         "mode": mode,
+        "full": mode != "pdf" or options.full,
         "pdf_variant": options.pdf_variant,
         "m": m,
         "t": lambda key, **kw: t(key, lang, **kw),
@@ -160,43 +273,50 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
         "severities": SEVERITIES,
         "clause_statuses": CLAUSE_STATUSES,
         "evidence_checks": EVIDENCE_CHECKS,
-        "top_findings": d["findings"][:TOP_FINDINGS],
+        "finding_fields": FINDING_FIELDS,
+        "top_findings": findings[:TOP_FINDINGS],
+        "summary_reasons": verdict["reasons"][:SUMMARY_REASONS],
+        "more_reasons": max(0, len(verdict["reasons"]) - SUMMARY_REASONS) + verdict["more"],
+        "answered_findings": answered_findings,
+        "unanswered_findings": [f for f in findings if f["status"] == "unanswered"],
+        "overdue": [f for f in findings if f["overdue_days"]],
+        "unowned": [f for f in answered_findings if not f["owner"]],
         "items_by_section": by_section,
-        "findings_by_id": {f["id"]: f for f in d["findings"]},
+        "items_by_id": items_by_id,
+        "sections_by_id": {s["id"]: s for s in d["sections"]},
+        "findings_by_id": {f["id"]: f for f in findings},
+        "frameworks_by_id": {f["id"]: f for f in d["frameworks"]},
+        "in_scope": in_scope,
+        "not_in_scope": [f for f in d["frameworks"] if f["scope"] == "not_in_scope"],
+        "failing": failing,
         "profile": [(k, v) for k, v in d["system"].items() if k != "classification"],
         "classification": classification,
-        "thumbnails": image_sources(report, options, mode),
+        # thumbnails (by evidence-index row): in the browser, and in the full PDF (the default PDF lists
+        # the files and their hashes)
+        "thumbnails": image_sources(report, options, mode) if mode != "pdf" or options.full else {},
         "generated": d["generated"].replace("T", " ").replace("Z", " UTC"),
         "page_footer": page_footer(lang),
         "attachment_name": Path(d["audit"]["file"]).name,
-        "ring": charts.score_ring(
-            d["score"]["percent"], m["report.overall"], unscored, tone=charts.VERDICT_BAND[d["verdict"]["status"]]
-        ),
-        "tone": charts.VERDICT_BAND[d["verdict"]["status"]],
-        "status_bar": charts.status_bar(d["score"]["counts"], status_labels, m["report.by_status"]),
-        "section_chart": charts.bar_chart(
-            [charts.Bar(s["title"], s["score"]["percent"], frac(s["score"])) for s in d["sections"]],
-            m["report.by_section_chart"],
-            unscored,
-        ),
-        "principle_chart": charts.bar_chart(
-            [charts.Bar(p["title"], p["score"]["percent"], frac(p["score"])) for p in d["principles"]],
-            m["report.by_principle_chart"],
-            unscored,
-        ),
-        "framework_chart": charts.bar_chart(
-            [charts.Bar(f["short"], f["score"]["percent"], frac(f["score"])) for f in d["frameworks"] if f["score"]],
-            m["report.by_framework_chart"],
-            unscored,
-        )
-        if any(f["score"] for f in d["frameworks"])
-        else Markup(""),
+        "tone": charts.VERDICT_BAND[verdict["status"]],
+        "section_bars": section_bars,
+        "framework_bars": framework_bars,
+        "severity_rows": severity_rows,
+        "severity_max": severity_max,
+        "chart_states": charts.STATES,
+        "state_band": charts.STATE_BAND,
+        "open_statuses": [s for s in charts.OPEN_STATUSES if any(seg.status == s for r in severity_rows for seg in r.segments)],
+        "status_symbol": STATUS_SYMBOLS,
     }
 
 
 def render_report(report: Report, lang: str, options: ReportOptions, mode: str = "html") -> str:
-    """The report page as text, for a browser (``html``) or for WeasyPrint (``pdf``)."""
-    return environment().get_template("report.html").render(**context(report, lang, options, mode))
+    """The report page as text, for a browser (``html``) or for WeasyPrint (``pdf``).
+
+    For WeasyPrint the text then gets word joiners (:func:`aiaudit.render.typeset.keep_words`):
+    Korean breaks between words and identifiers never at their hyphens.
+    """
+    page = environment().get_template("report.html").render(**context(report, lang, options, mode))
+    return keep_words(page) if mode == "pdf" else page
 
 
 def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions | None = None, mode: str = "html") -> str:

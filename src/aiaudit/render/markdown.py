@@ -50,9 +50,29 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
 
     score = d["score"]
     verdict = d["verdict"]
+    e = d["engagement"]
     out = [f"# {escape(d['title'])}: {escape(d['system']['name'])}", ""]
+    if e["confidentiality"]:
+        out += [f"**{escape(e['confidentiality'])}**", ""]
     if verdict["draft"]:
         out += [f"> **{escape(t('verdict.draft_banner', lang, n=verdict['unanswered']))}**", ""]
+    period = f"{e['period']['from']} – {e['period']['to']}" if e["period"] else ""
+    facts = [
+        ("report2.cover.organisation", e["organisation"]),
+        ("report2.cover.scope", e["scope"]),
+        ("report2.cover.period", period),
+        ("report2.cover.version", e["version"]),
+        ("report2.cover.status", m[f"report2.status.{e['status']}"]),
+        ("report2.cover.prepared_by", ", ".join(e["prepared_by"])),
+        ("report2.cover.prepared_for", e["prepared_for"]),
+        (
+            "report2.cover.signoff",
+            t("report2.cover.signed", lang, names=", ".join(s["name"] for s in d["signoff"]), date=e["latest_signoff"])
+            if e["signed"]
+            else m["report2.cover.unsigned"],
+        ),
+    ]
+    out += [f"- **{m[key]}**: {escape(value)}" for key, value in facts if value] + [""]
     out += [
         f"**{escape(m['verdict.label'])}: {escape(verdict['headline'])}**"
         f" · {escape(t('verdict.under_policy', lang, policy=verdict['policy']))}",
@@ -105,15 +125,29 @@ def render_text(evaluation: Evaluation, lang: str = "en", options: ReportOptions
     out += [f"## {m['report.findings_plan']}", ""]
     if d["findings"]:
         out += _table(
-            ["#", m["report.item"], m["report.severity"], m["report.status"], m["report.question"], m["report.remediation"]],
+            [
+                "#",
+                m["report.item"],
+                m["report.severity"],
+                m["report.status"],
+                m["report2.col.finding"],
+                m["report2.finding.recommendation"],
+                m["report2.col.owner"],
+                m["report2.col.due"],
+                m["report2.col.remediation"],
+            ],
             [
                 [
                     str(f["rank"]),
                     f"`{f['id']}`",
                     sev(f["severity"]),
                     status(f["status"]),
-                    escape(f["question"]),
-                    escape(f["remediation"]),
+                    escape(f["observation"] or f["question"]),
+                    escape(f["recommendation"] or f["remediation"]),
+                    escape(f["owner"] or ""),
+                    (f["due"] or "")
+                    + (f" ⚠ {escape(t('report2.overdue', lang, n=f['overdue_days']))}" if f["overdue_days"] else ""),
+                    escape(m[f"remediation.{f['remediation_status']}"]) if f["remediation_status"] else "",
                 ]
                 for f in d["findings"]
             ],

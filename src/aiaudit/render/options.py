@@ -29,6 +29,9 @@ class ReportOptions:
     attach_evidence: bool = False
     #: The policy that judges readiness (a file or preset:NAME); None: the checklist's, else preset:genai-baseline.
     policy: str | None = None
+    #: PDF only: also print the long annexes (framework crosswalk, every item). The HTML always has
+    #: them (collapsed); the default PDF is the deliverable without them.
+    full: bool = False
 
     def when(self) -> _dt.datetime:
         """The generation time, in UTC."""

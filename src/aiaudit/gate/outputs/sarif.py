@@ -37,7 +37,17 @@ from ..findings import LEVEL, Finding, GateFailure, check_name, diagnostic_finge
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _PROBLEM = {"error": "error", "warning": "warning", "note": "recommendation"}
-_KINDS = ("min-score", "must-meet", "cover", "max-age", "evidence-required", "evidence-integrity", "waiver")
+_KINDS = (
+    "min-score",
+    "must-meet",
+    "cover",
+    "max-age",
+    "evidence-required",
+    "evidence-integrity",
+    "finding-fields",
+    "overdue-remediation",
+    "waiver",
+)
 
 
 def _text(value: str, limit: int = 1024) -> str:
