@@ -25,7 +25,7 @@ EXAMPLE = ROOT / "examples" / "support-chatbot" / "audit.yaml"
 OUT = ROOT / "docs" / "images" / "report.png"
 WIDTH, HEIGHT = 1280, 720  # a 720p first screen
 # A fixed "generated" time, so the picture changes only when the report does.
-SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+SOURCE_DATE_EPOCH = "1796083200"  # 2026-12-01T00:00:00Z, after the example's sign-off
 
 
 def find_chromium(explicit: str | None) -> str:

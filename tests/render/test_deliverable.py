@@ -173,3 +173,29 @@ def test_a_terminal_sees_the_progress_line_while_the_pdf_renders(mini, tmp_path)
     finally:
         child.close()
     assert child.exitstatus == 0 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_several_outputs_from_one_run(invoke, mini, tmp_path):
+    outs = [tmp_path / "r.html", tmp_path / "r.md", tmp_path / "r.json"]
+    result = invoke("report", mini / "audit.yaml", *[a for o in outs for a in ("-o", o)])
+    assert result.exit_code == 0, result.stderr
+    assert outs[0].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert outs[1].read_text(encoding="utf-8").startswith("# ")
+    assert json.loads(outs[2].read_text(encoding="utf-8"))["format"] == 3
+    assert all(str(o) in result.stderr for o in outs)  # one "Wrote" line per file
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-o", "{d}/a.html", "-o", "{d}/./a.html"),  # the same file twice
+        ("-o", "{d}/a.html", "-o", "{d}/a.md", "-f", "json"),  # --format is ambiguous with several files
+        ("-o", "{d}/a.html", "-o", "{d}/a.md", "--full"),  # --full with no PDF among them
+    ],
+)
+def test_several_outputs_refuse_ambiguity_and_write_nothing(invoke, mini, tmp_path, args):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = invoke("report", mini / "audit.yaml", *[a.format(d=out) for a in args])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert list(out.iterdir()) == []

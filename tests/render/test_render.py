@@ -28,22 +28,26 @@ def test_score_bands(percent, expected):
 
 
 @pytest.mark.parametrize(
-    ("percent", "target", "findings", "failing", "expected"),
+    ("percent", "target", "findings", "failing", "uncovered", "expected"),
     [
-        (None, 70, 3, 1, "none"),  # nothing scored: no colour, whatever else
-        (65.0, 70, 0, 0, "below"),  # below the policy's minimum: red even without a finding
-        (95.0, 70, 2, 1, "blocking"),  # above target, but an item breaks a rule: red
-        (95.0, None, 2, 0, "open"),  # open findings: amber, however high the score
-        (95.0, 70, 0, 0, "clear"),  # green only when nothing is open
-        (40.0, None, 0, 0, "clear"),  # no target and nothing open (every item justified n/a but one met)
+        (None, 70, 3, 1, 0, "none"),  # nothing scored: no colour, whatever else
+        (65.0, 70, 0, 0, 0, "below"),  # below the policy's minimum: red even without a finding
+        (95.0, 70, 2, 1, 0, "blocking"),  # above target, but an item breaks a rule: red
+        (95.0, None, 2, 0, 0, "open"),  # open findings: amber, however high the score
+        (95.0, None, 2, 0, 3, "open"),  # findings come first; the gap is written beside them
+        (95.0, 70, 0, 0, 0, "clear"),  # green only when nothing is open
+        (40.0, None, 0, 0, 0, "clear"),  # no target and nothing open (every item justified n/a but one met)
+        (16.7, None, 0, 0, 5, "gaps"),  # a framework whose clauses no item covers is never green
+        (0.0, None, 0, 0, 1, "gaps"),
     ],
 )
-def test_bar_state_follows_the_verdict_rules_not_the_number(percent, target, findings, failing, expected):
-    assert state(percent, target, findings, failing) == expected
+def test_bar_state_follows_the_verdict_rules_not_the_number(percent, target, findings, failing, uncovered, expected):
+    assert state(percent, target, findings, failing, uncovered) == expected
 
 
 def test_every_state_and_verdict_has_a_band_and_green_means_ready():
     assert {STATE_BAND[s] for s in ("below", "blocking")} == {"poor"} and STATE_BAND["open"] == "fair"
+    assert STATE_BAND["gaps"] == "fair" and [k for k, v in STATE_BAND.items() if v == "good"] == ["clear"]
     assert [k for k, v in VERDICT_BAND.items() if v == "good"] == ["ready"]
     assert [verdict_state(v) for v in ("ready", "ready_with_conditions", "not_ready", "draft")] == [
         "clear",
@@ -158,3 +162,24 @@ def test_edge_audits_render_in_every_text_format(tmp_path, answers):
     else:
         assert data["score"]["percent"] == 100.0 and data["findings"] == [] and data["plan"] == []
         assert "No findings: every applicable item is met" in html and "발견 사항이 없습니다" in md
+
+
+def test_a_framework_with_uncovered_clauses_says_so_beside_its_bar(tmp_path):
+    from pathlib import Path
+
+    from aiaudit.audit.evaluation import evaluate
+    from aiaudit.audit.load import load_audit
+    from aiaudit.render import ReportOptions, render
+
+    example = Path(__file__).parents[2] / "examples" / "support-chatbot" / "audit.yaml"
+    evaluation = evaluate(load_audit(example))
+    data = json.loads(render("json", evaluation, "en", ReportOptions()))
+    gaps = [f for f in data["frameworks"] if f["score"] and f["uncovered"] and not f["score"]["findings"]]
+    assert gaps, "the example should keep a framework with uncovered clauses and no finding"
+    page = render("html", evaluation, "en", ReportOptions()).decode("utf-8")
+    for f in gaps:
+        row = page[page.index(f'href="#fw-{f["id"]}"') :]
+        row = row[: row.index("</li>")]
+        n = len(f["uncovered"])
+        assert f"{n} clause{'s' if n > 1 else ''} no item covers" in row and "no open finding" not in row
+        assert "fill-fair" in row

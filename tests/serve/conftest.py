@@ -28,7 +28,9 @@ def _drop_blocks(text: str, keys: tuple[str, ...], indent: str) -> str:
     for line in text.splitlines(keepends=True):
         stripped = line[len(indent) :]
         at_level = line.startswith(indent) and stripped[:1] not in (" ", "")
-        if at_level:
+        if line.strip() and not line.startswith(indent):  # a shallower line ends any block being dropped
+            skipping = False
+        elif at_level:
             skipping = any(stripped.startswith(f"{key}:") for key in keys)
         if not skipping:
             out.append(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,8 +18,10 @@ from .complete import complete_report_format
 @click.option(
     "-o",
     "--output",
-    default=None,
-    help="Output file; its extension picks the format. `-` is standard output (the default when it is not a terminal).",
+    "outputs",
+    multiple=True,
+    help="Output file; its extension picks the format. Repeat it to write several formats from one run "
+    "(-o report.html -o report.pdf). `-` is standard output (the default when it is not a terminal).",
 )
 @click.option(
     "-f",
@@ -48,7 +51,7 @@ from .complete import complete_report_format
 @outside_option
 def report(
     audit,
-    output,
+    outputs,
     fmt,
     pdf_variant,
     archival,
@@ -65,21 +68,30 @@ def report(
     The format follows the output file's extension (.html, .pdf, .md, .json) unless --format
     says otherwise. Without -o the report goes to standard output when that is a file or a pipe;
     on a terminal nothing is written and you are asked for -o. `-o -` writes to standard output
-    (a PDF only when it is not a terminal). The PDF is the deliverable without the long annexes;
-    --full adds them (the HTML always has them, collapsed).
+    (a PDF only when it is not a terminal). Repeat -o to write several formats from one reading
+    of the audit. The PDF is the deliverable without the long annexes; --full adds them (the HTML
+    always has them, collapsed).
     """
     from ..audit.evaluation import evaluate
     from ..audit.load import load_audit
-    from ..files import atomic_write, check_output
-    from ..render import BINARY, ReportOptions, format_for, render
-    from ..text import output_safe
+    from ..files import check_output
+    from ..render import BINARY, ReportOptions, format_for
 
-    if output is None:
+    if not outputs:
         if sys.stdout.isatty():
             raise UsageError(Msg("report2.needs_output", audit=audit))
-        output = "-"
-    fmt = format_for(output, fmt)
-    if fmt != "pdf":
+        outputs = ("-",)
+    if len(outputs) > 1:
+        if fmt:
+            raise UsageError(Msg("report2.format_one_output"))
+        seen = set()
+        for output in outputs:
+            key = output if output == "-" else str(Path(output).resolve())
+            if key in seen:
+                raise UsageError(Msg("report2.output_twice", path=output))
+            seen.add(key)
+    formats = [(output, format_for(output, fmt)) for output in outputs]
+    if not any(f == "pdf" for _, f in formats):
         pdf_only = {"--pdf-variant": pdf_variant, "--archival": archival, "--attach-evidence": attach_evidence, "--full": full}
         for flag, given in pdf_only.items():
             if given:
@@ -88,11 +100,14 @@ def report(
         if pdf_variant not in (None, "pdf/a-3b"):
             raise UsageError(Msg("report.archival_conflict"))
         pdf_variant = "pdf/a-3b"
-    if output == "-" and fmt in BINARY and sys.stdout.isatty():
-        raise UsageError(Msg("report.pdf_tty"))
-    check_output(output)  # a folder, or a folder that does not exist: say so before the work
+    for output, f in formats:
+        if output == "-" and f in BINARY and sys.stdout.isatty():
+            raise UsageError(Msg("report.pdf_tty"))
+    for output, _ in formats:
+        check_output(output)  # a folder, or a folder that does not exist: say so before the work
     loaded = load_audit(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
-    check_output(output)  # now that the audit, its checklists and evidence are read: none is overwritten
+    for output, _ in formats:
+        check_output(output)  # now that the audit, its checklists and evidence are read: none is overwritten
     options = ReportOptions(
         allow_outside_evidence=allow_outside_evidence,
         evidence_images=not no_evidence_images,
@@ -102,11 +117,21 @@ def report(
         full=full,
     )
     evaluation = evaluate(loaded)
-    if fmt == "pdf":
+    if any(f == "pdf" for _, f in formats):
         from ..render.pdf import hangul_font_missing
 
         if hangul_font_missing(evaluation, lang):
             echo(t("report.no_hangul_font", lang), err=True)
+    for output, f in formats:
+        _write(output, f, evaluation, lang, options)
+
+
+def _write(output: str, fmt: str, evaluation, lang: str, options) -> None:
+    """Render one format and write it to ``output`` (atomically) or to standard output."""
+    from ..files import atomic_write
+    from ..render import BINARY, render
+    from ..text import output_safe
+
     if fmt == "pdf" and sys.stderr.isatty():
         from ..render.progress import pdf_progress
 
@@ -162,8 +187,6 @@ def haip(audit, output, fmt, lang, max_bytes, allow_outside_evidence) -> None:
     Each section lists what the audit's items say about it (notes and evidence) and the items still
     open. A draft for people to edit, not a submission.
     """
-    from pathlib import Path
-
     from ..audit.evaluation import evaluate
     from ..audit.load import load_audit
     from ..files import atomic_write

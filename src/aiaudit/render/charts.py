@@ -25,9 +25,9 @@ from dataclasses import dataclass
 #: The colour band of each readiness verdict: a headline is never green unless the verdict is ready.
 VERDICT_BAND = {"ready": "good", "ready_with_conditions": "fair", "not_ready": "poor", "draft": "none"}
 #: The colour band of each bar state.
-STATE_BAND = {"clear": "good", "open": "fair", "below": "poor", "blocking": "poor", "none": "none"}
+STATE_BAND = {"clear": "good", "open": "fair", "gaps": "fair", "below": "poor", "blocking": "poor", "none": "none"}
 #: Bar states in the order the legend explains them.
-STATES = ("below", "blocking", "open", "clear", "none")
+STATES = ("below", "blocking", "open", "gaps", "clear", "none")
 #: The statuses an open item can have, in the order the severity chart stacks them.
 OPEN_STATUSES = ("not_met", "na", "partial", "unanswered")
 
@@ -39,12 +39,13 @@ class Bar:
     label: str
     percent: float | None
     target: float | None = None
-    state: str = "none"  # below | blocking | open | clear | none
+    state: str = "none"  # below | blocking | open | gaps | clear | none
     findings: int = 0  # open findings in the group
     failing: int = 0  # items of the group that break a rule of the policy
     detail: str = ""  # e.g. "12/14 met", shown after the state
     href: str = ""  # where the row's details are
     strong: bool = False  # the overall row
+    uncovered: int = 0  # clauses of a framework that no item of the checklist addresses
 
     @property
     def band(self) -> str:
@@ -81,15 +82,18 @@ def band(percent: float | None) -> str:
     return "good" if percent >= 80 else "fair" if percent >= 50 else "poor"
 
 
-def state(percent: float | None, target: float | None, findings: int, failing: int) -> str:
-    """The state of a group under the policy: below its target, blocking, open findings, clear, or not scored."""
+def state(percent: float | None, target: float | None, findings: int, failing: int, uncovered: int = 0) -> str:
+    """The state of a group under the policy: below its target, blocking, open findings, clauses no item
+    covers (a framework whose checklist leaves gaps is never shown as clear), clear, or not scored."""
     if percent is None:
         return "none"
     if target is not None and percent < target:
         return "below"
     if failing:
         return "blocking"
-    return "open" if findings else "clear"
+    if findings:
+        return "open"
+    return "gaps" if uncovered else "clear"
 
 
 def verdict_state(verdict: str) -> str:

@@ -216,11 +216,12 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
     def met(score: dict) -> str:
         return t("report2.chart.met_of", lang, met=score["counts"]["met"], applicable=score["applicable"])
 
-    def bar(label: str, score: dict, target, item_ids, href: str = "") -> charts.Bar:
+    def bar(label: str, score: dict, target, item_ids, href: str = "", uncovered: int = 0) -> charts.Bar:
         open_ = sum(1 for i in item_ids if items_by_id[i]["finding"])
         fail = sum(1 for i in item_ids if i in failing)
-        st = charts.state(score["percent"], target, open_, fail)
-        return charts.Bar(label, score["percent"], target, st, open_, fail, met(score) if score["applicable"] else "", href)
+        st = charts.state(score["percent"], target, open_, fail, uncovered)
+        detail = met(score) if score["applicable"] else ""
+        return charts.Bar(label, score["percent"], target, st, open_, fail, detail, href, uncovered=uncovered)
 
     overall = d["score"]
     section_bars = [
@@ -243,7 +244,8 @@ def context(report: Report, lang: str, options: ReportOptions, mode: str = "html
     framework_bars = []
     for f in in_scope:
         ids = sorted({i["id"] for c in f["clauses"] for i in c["items"] if i["applicable"]})
-        framework_bars.append(bar(f["short"], f["score"], policy["min_frameworks"].get(f["id"]), ids, f"#fw-{f['id']}"))
+        target = policy["min_frameworks"].get(f["id"])
+        framework_bars.append(bar(f["short"], f["score"], target, ids, f"#fw-{f['id']}", len(f.get("uncovered") or ())))
     severity_rows = charts.severity_rows(d["items"], SEVERITIES, policy["must_meet_severities"])
     findings = d["findings"]
     answered_findings = [f for f in findings if f["status"] != "unanswered"]
