@@ -128,8 +128,9 @@ def test_charts_are_readable_and_carry_words_and_textures(chromium, reports, wid
         page.close()
 
 
-def test_korean_breaks_between_words_in_the_browser(chromium, reports):
-    page = _page(chromium, reports["ko"], 390)
+@pytest.mark.parametrize("lang", ["ko", "en"])  # an English report quotes the team's Korean notes
+def test_korean_breaks_between_words_in_the_browser(chromium, reports, lang):
+    page = _page(chromium, reports[lang], 390)
     try:
         assert page.evaluate("getComputedStyle(document.body).wordBreak") == "keep-all"
         # a Korean paragraph wraps only at spaces (or at brackets, which browsers may break before):
@@ -138,7 +139,8 @@ def test_korean_breaks_between_words_in_the_browser(chromium, reports):
             """() => {
               const hangul = /[\uac00-\ud7a3]/;
               const out = [];
-              for (const p of document.querySelectorAll('.verdict-lead, #findings > p, .finding-question, td.c-finding')) {
+              const paragraphs = '.verdict-lead, #findings > p, .finding-question, td.c-finding, .notes p, dd';
+              for (const p of document.querySelectorAll(paragraphs)) {
                 const node = p.firstChild;
                 if (!node || node.nodeType !== 3) continue;
                 const range = document.createRange();
