@@ -199,3 +199,25 @@ def test_several_outputs_refuse_ambiguity_and_write_nothing(invoke, mini, tmp_pa
     result = invoke("report", mini / "audit.yaml", *[a.format(d=out) for a in args])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert list(out.iterdir()) == []
+
+
+def test_modules_that_fit_but_are_left_out_are_named_as_not_assessed(example, invoke):
+    """The example is offered in Korea and uses genai-baseline alone: kr-startup fits and is not assessed."""
+    data = json.loads(render("json", evaluate(load_audit(example)), "en", ReportOptions()))
+    assert list(validator("report").iter_errors(data)) == []
+    left_out = data["method"]["modules_not_included"]
+    assert [m["id"] for m in left_out] == ["kr-startup"] and left_out[0]["items"] > 0
+    html = render("html", evaluate(load_audit(example)), "ko").decode()
+    section = html[html.index('id="not-assessed"') : html.index('id="method"')]
+    assert "kr-startup 모듈" in section and "checklists:" in section
+    status = invoke("status", example)
+    assert status.exit_code == 0 and "Module kr-startup" in status.stdout
+    assert json.loads(invoke("status", example, "--format", "json").stdout)["modules_not_included"] == ["kr-startup"]
+    # once the module is in the audit, nothing is said
+    text = example.read_text(encoding="utf-8")
+    added = text.replace("checklists:\n", "checklists:\n  - {id: kr-startup}\n", 1)
+    folder = example.parent.parent / "with-module"
+    folder.mkdir()
+    (folder / "audit.yaml").write_text(added, encoding="utf-8")
+    with_module = json.loads(invoke("status", folder / "audit.yaml", "--format", "json").stdout)
+    assert with_module["modules_not_included"] == []

@@ -105,10 +105,17 @@ def render_audit(
 
 def proposed_modules(profile: Profile, chosen: list[str]) -> list[Checklist]:
     """The built-in modules whose condition holds for the profile (and not chosen already), in id order."""
+    return modules_for(profile.as_system(), chosen)
+
+
+def modules_for(system: dict, chosen) -> list[Checklist]:
+    """The built-in modules whose condition holds for a system profile and that are not in ``chosen``.
+
+    ``init`` proposes them; the report and ``status`` name those an existing audit leaves out."""
     from ..library.builtins import builtin_checklist_ids
     from ..library.checklists import builtin_checklist
 
-    system = profile.as_system()
+    chosen = set(chosen)
     out = []
     for checklist_id in builtin_checklist_ids():
         if checklist_id in chosen:
@@ -117,6 +124,17 @@ def proposed_modules(profile: Profile, chosen: list[str]) -> list[Checklist]:
         if checklist.module is not None and applies(checklist.applies_when, system):
             out.append(checklist)
     return out
+
+
+def modules_not_included(audit) -> list[Checklist]:
+    """Built-in modules that fit an audit's profile but that it does not use.
+
+    None for an audit on its own checklists only: there is no built-in baseline to add a module to."""
+    refs = audit.checklist_refs
+    if not any(r.id and not r.path for r in refs):
+        return []
+    chosen = {r.id for r in refs if r.id} | {c.id for c in audit.checklists}
+    return modules_for(audit.system, chosen)
 
 
 def init_audit(

@@ -95,6 +95,7 @@ class Progress:
             "laws": [
                 {"framework": name.get(lang), "scope": status, "undetermined": n} for name, status, n in laws(self.evaluation)
             ],
+            "modules_not_included": [c.id for c in modules_not_included(self.audit)],
             "unanswered_critical": [item(r) for r in self.unanswered_critical],
             "next": item(self.next) if self.next is not None else None,
         }
@@ -112,6 +113,13 @@ def progress(audit: Audit) -> Progress:
         answered = sum(r.status != "unanswered" for r in mine)
         sections.append(SectionProgress(section.id, section.title, answered, len(mine)))
     return Progress(audit, results, tuple(sections), evaluation)
+
+
+def modules_not_included(audit: Audit) -> list:
+    """Built-in modules that fit the profile but that the audit leaves out (see :mod:`aiaudit.audit.create`)."""
+    from .create import modules_not_included as not_included
+
+    return not_included(audit)
 
 
 def _bar(done: int, total: int, width: int = 20) -> str:
@@ -157,6 +165,8 @@ def format_text(p: Progress, lang: str, verdict=None) -> str:
     ]
     if reach:
         lines.append(t("progress.laws", lang, laws="; ".join(reach)))
+    for module in modules_not_included(p.audit):
+        lines.append(t("progress.module_not_included", lang, id=module.id, title=module.title.get(lang), n=len(module.items)))
     columns = max((width(s.title.get(lang)) for s in p.sections), default=10)
     lines.append("")
     for s in p.sections:

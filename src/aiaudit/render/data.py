@@ -456,6 +456,8 @@ def _engagement(evaluation: Evaluation, verdict: dict[str, Any], lang: str) -> d
 
 def _method(evaluation: Evaluation, frameworks: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Scope and method: what was assessed against what, and what was not assessed."""
+    from ..audit.create import modules_not_included as _modules_not_included
+
     return {
         "out_of_scope_items": [r.item.id for r in evaluation.results if not r.applicable],
         "justified_na": [
@@ -464,6 +466,10 @@ def _method(evaluation: Evaluation, frameworks: list[dict[str, Any]], lang: str)
         "frameworks_in_scope": [f["id"] for f in frameworks if f["scope"] != "not_in_scope"],
         "frameworks_not_in_scope": [f["id"] for f in frameworks if f["scope"] == "not_in_scope"],
         "undetermined_clauses": sum(len(f["undetermined"]) for f in frameworks),
+        "modules_not_included": [
+            {"id": c.id, "title": c.title.get(lang), "items": len(c.items), "reason": c.module["reason"].get(lang)}
+            for c in _modules_not_included(evaluation.audit)
+        ],
     }
 
 
