@@ -86,7 +86,7 @@ _REMEDIATION_ALIASES = {
     "위험수용": "risk_accepted",
 }
 #: The finding fields that may hold several lines (Markdown is not rendered in them, newlines are kept).
-_MULTILINE_FIELDS = ("observation", "risk", "recommendation", "management_response")
+MULTILINE_FINDING_FIELDS = ("observation", "risk", "recommendation", "management_response")
 #: The finding fields that hold free text (``due`` is a date, ``remediation_status`` a choice).
 FINDING_TEXT_FIELDS = ("observation", "risk", "recommendation", "owner", "management_response")
 
@@ -340,7 +340,7 @@ class Editor:
             value = getattr(inp, name)
             if value is None:
                 continue
-            value = _newlines(value) if name in _MULTILINE_FIELDS else value.strip()
+            value = _newlines(value) if name in MULTILINE_FINDING_FIELDS else value.strip()
             if name == "remediation_status" and value:
                 value = normalize_remediation(value)
             if value.strip():

@@ -16,9 +16,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..audit import evidence as ev
+from ..audit.answer import valid_date
 from ..diagnostics import AiauditError
 from ..i18n import Msg, t
-from ..model import SEVERITIES
+from ..model import FINDING_FIELDS, REMEDIATION_STATUSES, SEVERITIES
 from ..render.notes import render_notes
 from .site import STATUS_CODES, Site, document, download, file_download, outcome_json, with_query
 from .workspace import AnswerForm, AuditEntry, AuditState, Outcome, revision_of
@@ -162,12 +163,30 @@ def _item_context(site: Site, entry: AuditEntry, state: AuditState, item_id: str
         "prev_id": prev_id,
         "next_id": next_id,
         "revision": revision_of(raw),
-        "values": {"status": raw.get("status"), "notes": raw.get("notes") if isinstance(raw.get("notes"), str) else ""},
+        "values": {
+            "status": raw.get("status"),
+            "notes": raw.get("notes") if isinstance(raw.get("notes"), str) else "",
+            **{name: raw.get(name) if isinstance(raw.get(name), str) else "" for name in FINDING_FIELDS},
+        },
         "candidates": site.ws.candidates(entry),
+        "remediation_statuses": REMEDIATION_STATUSES,
         "max_upload": site.ws.settings.max_upload,
         "outcome": None,
         "preview": None,
         "conflict": None,
+    }
+
+
+def _finding_view(values: dict, outcome: Outcome | None) -> dict[str, Any]:
+    """How the finding fields show: open when the answer is a gap or has (or had an error in) a finding field."""
+    errors = outcome.fields if outcome is not None else {}
+    due = values.get("due") or ""
+    return {
+        "open": values.get("status") in ("not_met", "partial")
+        or any(values.get(name) for name in FINDING_FIELDS)
+        or any(name in errors for name in FINDING_FIELDS),
+        # an impossible date cannot be shown by a date picker (it would be emptied, and saving would remove it)
+        "due_type": "date" if not due or valid_date(due) else "text",
     }
 
 
@@ -191,6 +210,7 @@ async def item_page(site: Site, request: Request) -> Response:
     ctx = await run_in_threadpool(_item_context, site, entry, state, request.path_params["item"], lang)
     if ctx is None:
         return site.not_found(request)
+    ctx["finding"] = _finding_view(ctx["values"], None)
     return site.page(request, "item.html", nav=_nav(entry, state, "fill"), saved=request.query_params.get("saved", ""), **ctx)
 
 
@@ -209,6 +229,8 @@ async def item_post(site: Site, request: Request) -> Response:
         status = form.get("status")
         notes = form.get("notes")
         values = {"status": status if isinstance(status, str) else None, "notes": notes if isinstance(notes, str) else ""}
+        finding = {name: _text_field(form.get(name)) for name in FINDING_FIELDS}  # None: not sent, keep
+        values.update({name: value for name, value in finding.items() if value is not None})
         if action == "preview":
             return await _item_again(site, request, entry, item_id, values, None, preview=True)
         uploads = tuple((f.filename, f.file) for f in form.getlist("upload") if isinstance(f, UploadFile) and f.filename)
@@ -221,6 +243,7 @@ async def item_post(site: Site, request: Request) -> Response:
             add_paths=tuple(str(v) for v in form.getlist("evidence_path")),
             add_urls=tuple(str(v) for v in form.getlist("evidence_url")),
             uploads=uploads,
+            **finding,
         )
         outcome = await run_in_threadpool(site.ws.save_answer, entry, answer)
     finally:
@@ -262,8 +285,9 @@ async def _item_again(
     ctx = await run_in_threadpool(_item_context, site, entry, state, item_id, lang)
     if ctx is None:
         return site.not_found(request)
-    ctx["values"] = values
+    ctx["values"] = {**ctx["values"], **values}  # a finding field not sent shows the file's value
     ctx["outcome"] = outcome
+    ctx["finding"] = _finding_view(ctx["values"], outcome)
     status = 200
     if preview:
         ctx["preview"] = render_notes(values.get("notes") or "")
@@ -287,7 +311,23 @@ def _conflict_view(current: dict, lang: str) -> dict[str, Any]:
         "evidence": [str(e.get("path") or e.get("url")) for e in current.get("evidence") or [] if isinstance(e, dict)],
         "by": str(current.get("answered_by") or ""),
         "date": str(current.get("date") or ""),
+        "finding": [
+            (t(f"serve.item.{name}", lang), _finding_text(name, current.get(name), lang))
+            for name in FINDING_FIELDS
+            if current.get(name) not in (None, "")
+        ],
     }
+
+
+def _text_field(value: Any) -> str | None:
+    """A text field of a posted form: its text (Windows line breaks as ``\\n``), or None when it was not sent."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else None
+
+
+def _finding_text(name: str, value: Any, lang: str) -> str:
+    if name == "remediation_status" and value in REMEDIATION_STATUSES:
+        return t(f"remediation.{value}", lang)
+    return str(value)
 
 
 async def preview(site: Site, request: Request) -> Response:

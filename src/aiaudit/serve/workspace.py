@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..audit import evidence as ev
-from ..audit.answer import AnswerInput, Editor
+from ..audit.answer import MULTILINE_FINDING_FIELDS, AnswerInput, Editor
 from ..audit.evaluation import Evaluation, ItemResult
 from ..audit.load import audit_from_file
 from ..audit.lock import LockBusy, audit_lock
@@ -38,7 +38,7 @@ from ..audit.status import Progress, progress
 from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, read_limited
-from ..model import Audit, Item
+from ..model import FINDING_FIELDS, Audit, Item
 
 #: Uploads larger than this are refused (``--max-upload``).
 DEFAULT_MAX_UPLOAD = 25_000_000
@@ -119,6 +119,14 @@ class AnswerForm:
     add_paths: tuple[str, ...] = ()
     add_urls: tuple[str, ...] = ()
     uploads: tuple[tuple[str, BinaryIO], ...] = ()
+    # The auditor's finding fields (:data:`aiaudit.model.FINDING_FIELDS`); ``""`` removes the field.
+    observation: str | None = None
+    risk: str | None = None
+    recommendation: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    management_response: str | None = None
+    remediation_status: str | None = None
 
 
 @dataclass
@@ -302,7 +310,8 @@ class Workspace:
                 notes = None  # unchanged: keep the file's text as it is
         status = form.status or None
         evidence = _evidence_list(old, form)
-        first = AnswerInput(item_id, status=status, notes=notes, evidence=evidence)
+        finding = finding_changes(old, form)
+        first = AnswerInput(item_id, status=status, notes=notes, evidence=evidence, **finding)
         problems = editor.problems(first)
         if problems:
             return _invalid(problems, item_id)
@@ -323,7 +332,7 @@ class Workspace:
                 reason = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
                 return Outcome("invalid", [Msg("serve.upload_failed", reason=reason)], fields={"upload": [reason]})
             evidence = tuple(evidence or ()) + tuple(paths)
-        inp = AnswerInput(item_id, status=status, notes=notes, evidence=evidence)
+        inp = AnswerInput(item_id, status=status, notes=notes, evidence=evidence, **finding)
         try:
             value = editor.answer(inp)
         except BaseException:
@@ -412,6 +421,26 @@ def _evidence_list(old: dict, form: AnswerForm) -> tuple | None:
         return None
     kept = [e for e in recorded if str(e.get("path") or e.get("url") or "") not in removed]
     return tuple(kept) + tuple(added)
+
+
+def finding_changes(old: dict, form: AnswerForm) -> dict[str, str | None]:
+    """The finding fields to pass to :class:`AnswerInput`: None (keep) for a field not sent or sent as the file has it.
+
+    A textarea's Windows line breaks become ``\\n``; one-line fields are compared without surrounding
+    spaces, as :meth:`aiaudit.audit.answer.Editor.build` writes them. ``""`` for a field the file has
+    removes it.
+    """
+    out: dict[str, str | None] = {}
+    for name in FINDING_FIELDS:
+        value = getattr(form, name)
+        if value is not None:
+            value = value.replace("\r\n", "\n")
+            current = old.get(name) if isinstance(old.get(name), str) else ""
+            sent = value if name in MULTILINE_FINDING_FIELDS else value.strip()
+            if sent == current or (not sent.strip() and not current):
+                value = None  # unchanged: keep the file's value as it is
+        out[name] = value
+    return out
 
 
 def _invalid(problems: Iterable, item_id: str) -> Outcome:
