@@ -204,8 +204,10 @@ def test_the_finding_in_a_real_browser(serve_process, example, tmp_path):
         base = sign_in(page, server)
         page.goto(f"{base}/item/PRIV-14")
         assert page.get_attribute("#finding-fields", "open") is None  # unanswered: folded away
-        page.click("#finding-fields summary")
+        page.check('input[name="status"][value="met"]')
+        assert page.get_attribute("#finding-fields", "open") is None  # met: still folded
         page.check('input[name="status"][value="not_met"]')
+        assert page.get_attribute("#finding-fields", "open") == ""  # a finding now: its fields open at once
         page.fill("#notes", "No deletion on request yet.")
         page.fill("#observation", OBSERVATION)
         page.get_by_label("Owner", exact=True).fill("Privacy office")

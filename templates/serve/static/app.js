@@ -26,6 +26,14 @@
     var fallback = false;
     var state = document.getElementById("save-state");
     form.addEventListener("input", function () { dirty = true; if (state) { state.textContent = ""; state.className = "save-state"; } });
+    // a not met or partial answer is a finding: open its fields as soon as the status is chosen
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      var fields = document.getElementById("finding-fields");
+      if (fields && target && target.name === "status" && (target.value === "not_met" || target.value === "partial")) {
+        fields.open = true;
+      }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
