@@ -245,6 +245,42 @@ _NOT_A_TEAM = (".", "~$", "__")
 _YAML = (".yaml", ".yml")
 
 
+def file_levels(folder: Path, max_depth: int, skip: frozenset[str] = frozenset(), suffixes: tuple[str, ...] | None = None):
+    """The regular files under ``folder`` (only those ending in ``suffixes``, if given), one sorted list
+    per depth (0 = the folder itself), breadth first.
+
+    Hidden entries and symbolic links are skipped, and so are folders named in ``skip``; an
+    unreadable folder is passed over. Grading finds a team's audit with it, ``serve`` a folder's
+    audits and the files an answer may cite.
+    """
+    current = [folder]
+    for _ in range(max_depth + 1):
+        files: list[Path] = []
+        below: list[Path] = []
+        for d in current:
+            try:
+                entries = sorted(os.scandir(d), key=lambda e: e.name)
+            except OSError:
+                continue
+            for e in entries:
+                if e.name.startswith(".") or e.is_symlink():
+                    continue
+                if e.is_dir():
+                    if e.name not in skip:
+                        below.append(d / e.name)
+                elif e.is_file() and (suffixes is None or e.name.lower().endswith(suffixes)):
+                    files.append(d / e.name)
+        yield files
+        if not below:
+            return
+        current = below
+
+
+def yaml_levels(folder: Path, max_depth: int, skip: frozenset[str] = frozenset()):
+    """:func:`file_levels` of the ``.yaml`` and ``.yml`` files."""
+    return file_levels(folder, max_depth, skip, _YAML)
+
+
 def _holds_yaml(folder: Path, depth: int = 3) -> bool:
     try:
         entries = list(os.scandir(folder))

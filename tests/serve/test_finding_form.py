@@ -128,11 +128,12 @@ def test_an_emptied_field_is_removed_and_an_unchanged_one_kept(client, example, 
 
 def test_fields_not_sent_or_sent_as_the_file_has_them_are_kept():
     old = {"status": "partial", "observation": "a\nb", "owner": "Ops", "due": "2027-01-20"}
-    form = AnswerForm("TR-11", "x", observation="a\r\nb", owner=" Ops ", due="2027-01-20", risk="", remediation_status=None)
+    form = AnswerForm("TR-11", "x", finding={"observation": "a\r\nb", "owner": " Ops ", "due": "2027-01-20", "risk": ""})
     assert finding_changes(old, form) == dict.fromkeys(
         ("observation", "risk", "recommendation", "owner", "due", "management_response", "remediation_status")
     )
-    changed = finding_changes(old, AnswerForm("TR-11", "x", observation="a\r\nc", owner="", recommendation="Do it.\r\n"))
+    sent = {"observation": "a\r\nc", "owner": "", "recommendation": "Do it.\r\n"}
+    changed = finding_changes(old, AnswerForm("TR-11", "x", finding=sent))
     assert changed["observation"] == "a\nc" and changed["owner"] == "" and changed["recommendation"] == "Do it.\n"
 
 
@@ -140,7 +141,8 @@ def test_the_item_page_shows_the_finding_prefilled(client, workspace, example):
     entry = workspace.entries[0]
     revision = revision_of(workspace.state(entry).raw_answer("TR-10"))
     finding = {"observation": OBSERVATION, "owner": "Ops & <QA>", "due": "2027-02-01", "remediation_status": "risk_accepted"}
-    form = AnswerForm("TR-10", revision, status="met", notes="Checked.", management_response="Accepted by the CISO.", **finding)
+    finding["management_response"] = "Accepted by the CISO."
+    form = AnswerForm("TR-10", revision, status="met", notes="Checked.", finding=finding)
     assert workspace.save_answer(entry, form).ok
     page, _ = _form(client, "TR-10")
     assert '<details id="finding-fields" open>' in page  # a met answer with a finding still shows it
@@ -179,7 +181,7 @@ def test_the_finding_shows_in_korean(client):
 def test_a_conflict_shows_the_finding_the_file_has(client, workspace):
     entry = workspace.entries[0]
     page, stale = _form(client, "TR-10")
-    assert workspace.save_answer(entry, AnswerForm("TR-10", stale, status="not_met", owner="First tab")).ok
+    assert workspace.save_answer(entry, AnswerForm("TR-10", stale, status="not_met", finding={"owner": "First tab"})).ok
     data = {"csrf": client.guard.csrf, "revision": stale, "status": "not_met", "owner": "Second tab"}
     conflict = client.http.post(f"{client.audit_url()}/item/TR-10", data=data)
     assert conflict.status_code == 409

@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError, UsageError
+from ..files import yaml_levels
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from .criteria import days_late, late_penalty, measure, note_length, points_for
@@ -110,28 +111,7 @@ def discover(root: str | Path, exclude: Path | None = None) -> tuple[list[Submis
 
 def _yaml_files(folder: Path) -> list[list[Path]]:
     """YAML files under ``folder`` grouped by depth (0 = the folder itself), hidden entries and symlinks skipped."""
-    levels: list[list[Path]] = []
-    current = [folder]
-    for _ in range(MAX_DEPTH + 1):
-        files: list[Path] = []
-        subdirs: list[Path] = []
-        for d in current:
-            try:
-                entries = sorted(os.scandir(d), key=lambda e: e.name)
-            except OSError:
-                continue
-            for e in entries:
-                if e.name.startswith(".") or e.is_symlink():
-                    continue
-                if e.is_dir():
-                    subdirs.append(d / e.name)
-                elif e.is_file() and Path(e.name).suffix.lower() in YAML_SUFFIXES:
-                    files.append(d / e.name)
-        levels.append(files)
-        if not subdirs:
-            break
-        current = subdirs
-    return levels
+    return list(yaml_levels(folder, MAX_DEPTH))
 
 
 _KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z][A-Za-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)

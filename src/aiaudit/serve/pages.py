@@ -229,8 +229,9 @@ async def item_post(site: Site, request: Request) -> Response:
         status = form.get("status")
         notes = form.get("notes")
         values = {"status": status if isinstance(status, str) else None, "notes": notes if isinstance(notes, str) else ""}
-        finding = {name: _text_field(form.get(name)) for name in FINDING_FIELDS}  # None: not sent, keep
-        values.update({name: value for name, value in finding.items() if value is not None})
+        sent = {name: _text_field(form.get(name)) for name in FINDING_FIELDS}
+        finding = {name: value for name, value in sent.items() if value is not None}  # a field not sent is kept
+        values.update(finding)
         if action == "preview":
             return await _item_again(site, request, entry, item_id, values, None, preview=True)
         uploads = tuple((f.filename, f.file) for f in form.getlist("upload") if isinstance(f, UploadFile) and f.filename)
@@ -243,7 +244,7 @@ async def item_post(site: Site, request: Request) -> Response:
             add_paths=tuple(str(v) for v in form.getlist("evidence_path")),
             add_urls=tuple(str(v) for v in form.getlist("evidence_url")),
             uploads=uploads,
-            **finding,
+            finding=finding,
         )
         outcome = await run_in_threadpool(site.ws.save_answer, entry, answer)
     finally:

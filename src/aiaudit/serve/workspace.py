@@ -36,6 +36,7 @@ from ..audit.load import audit_from_file
 from ..audit.lock import LockBusy, audit_lock
 from ..audit.status import Progress, progress
 from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
+from ..files import file_levels, yaml_levels
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, read_limited
 from ..model import FINDING_FIELDS, Audit, Item
@@ -119,14 +120,9 @@ class AnswerForm:
     add_paths: tuple[str, ...] = ()
     add_urls: tuple[str, ...] = ()
     uploads: tuple[tuple[str, BinaryIO], ...] = ()
-    # The auditor's finding fields (:data:`aiaudit.model.FINDING_FIELDS`); ``""`` removes the field.
-    observation: str | None = None
-    risk: str | None = None
-    recommendation: str | None = None
-    owner: str | None = None
-    due: str | None = None
-    management_response: str | None = None
-    remediation_status: str | None = None
+    #: The auditor's finding fields sent (names from :data:`aiaudit.model.FINDING_FIELDS`); a field
+    #: left out is kept, ``""`` removes it.
+    finding: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,27 +165,12 @@ def is_audit_file(path: Path) -> bool:
 def discover(root: Path) -> list[Path]:
     """The audit files under ``root`` (up to :data:`MAX_DEPTH` folders deep; hidden entries, links and tool folders skipped)."""
     found: list[Path] = []
-    level = [root]
-    for _depth in range(MAX_DEPTH + 1):
-        below: list[Path] = []
-        for folder in level:
-            try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except OSError:
-                continue
-            for e in entries:
-                if e.name.startswith(".") or e.is_symlink():
-                    continue
-                if e.is_dir():
-                    if e.name not in SKIP_FOLDERS:
-                        below.append(Path(e.path))
-                elif e.name.lower().endswith((".yaml", ".yml")) and is_audit_file(Path(e.path)):
-                    found.append(Path(e.path))
-                    if len(found) >= MAX_AUDITS:
-                        return found
-        level = below
-        if not level:
-            break
+    for files in yaml_levels(root, MAX_DEPTH, SKIP_FOLDERS):
+        for path in files:
+            if is_audit_file(path):
+                found.append(path)
+                if len(found) >= MAX_AUDITS:
+                    return found
     return found
 
 
@@ -391,24 +372,12 @@ class Workspace:
         """Files under the audit's folder that could be cited as evidence (for the path field's suggestions)."""
         base = entry.path.parent
         out: list[str] = []
-        level = [base]
-        for _depth in range(4):
-            below = []
-            for folder in level:
-                try:
-                    entries = sorted(os.scandir(folder), key=lambda e: e.name)
-                except OSError:
-                    continue
-                for e in entries:
-                    if e.name.startswith(".") or e.is_symlink() or e.name in SKIP_FOLDERS:
-                        continue
-                    if e.is_dir():
-                        below.append(Path(e.path))
-                    elif e.is_file() and Path(e.path) != entry.path:
-                        out.append(Path(e.path).relative_to(base).as_posix())
-                        if len(out) >= MAX_CANDIDATES:
-                            return sorted(out)
-            level = below
+        for files in file_levels(base, 3, SKIP_FOLDERS):
+            for path in files:
+                if path != entry.path:
+                    out.append(path.relative_to(base).as_posix())
+                    if len(out) >= MAX_CANDIDATES:
+                        return sorted(out)
         return sorted(out)
 
 
@@ -432,7 +401,7 @@ def finding_changes(old: dict, form: AnswerForm) -> dict[str, str | None]:
     """
     out: dict[str, str | None] = {}
     for name in FINDING_FIELDS:
-        value = getattr(form, name)
+        value = form.finding.get(name)
         if value is not None:
             value = value.replace("\r\n", "\n")
             current = old.get(name) if isinstance(old.get(name), str) else ""
