@@ -263,10 +263,15 @@ class Workspace:
 
     def save_answer(self, entry: AuditEntry, form: AnswerForm) -> Outcome:
         """Save one item's answer as ``aiaudit answer`` would, under the audit's lock; never raises for bad input."""
+        return self._locked(entry, lambda: self._save_answer(entry, form))
+
+    def _locked(self, entry: AuditEntry, save) -> Outcome:
+        """Run ``save`` under the audit's lock (one writer per audit in this process too): a busy lock or an
+        error becomes an Outcome, never an exception, and the cached state is dropped afterwards."""
         with self._mutex(entry.id):
             try:
                 with audit_lock(entry.path):
-                    return self._save_answer(entry, form)
+                    return save()
             except LockBusy as exc:
                 return Outcome("busy", [exc.message])
             except DiagnosticError as exc:
@@ -327,29 +332,21 @@ class Workspace:
         """Write a classification as ``aiaudit classify`` does (same changes, same editor), under the lock."""
         from ..audit.classify import classification_changes
 
-        with self._mutex(entry.id):
-            try:
-                with audit_lock(entry.path):
-                    editor = self._editor(entry)
-                    system = editor.audit.system
-                    now = revision_of(system.get("classification") or {})
-                    if revision != now:
-                        return Outcome("conflict", [Msg("serve.classify_conflict")], revision=now)
-                    before = progress(editor.audit).applicable
-                    result, changes, regions = classification_changes(system, answers, editor.date, lang)
-                    editor.save_changes(changes)
-                    after = progress(editor.audit).applicable
-                    saved = revision_of(editor.audit.system.get("classification") or {})
-                    extra = {"result": result, "regions": regions, "before": before, "after": after}
-                    return Outcome("saved", [Msg("serve.classified")], revision=saved, extra=extra)
-            except LockBusy as exc:
-                return Outcome("busy", [exc.message])
-            except DiagnosticError as exc:
-                return Outcome("invalid", list(exc.diagnostics))
-            except AiauditError as exc:
-                return Outcome("failed", [exc.message])
-            finally:
-                self.forget(entry)
+        def save() -> Outcome:
+            editor = self._editor(entry)
+            system = editor.audit.system
+            now = revision_of(system.get("classification") or {})
+            if revision != now:
+                return Outcome("conflict", [Msg("serve.classify_conflict")], revision=now)
+            before = progress(editor.audit).applicable
+            result, changes, regions = classification_changes(system, answers, editor.date, lang)
+            editor.save_changes(changes)
+            after = progress(editor.audit).applicable
+            saved = revision_of(editor.audit.system.get("classification") or {})
+            extra = {"result": result, "regions": regions, "before": before, "after": after}
+            return Outcome("saved", [Msg("serve.classified")], revision=saved, extra=extra)
+
+        return self._locked(entry, save)
 
     # -- evidence ------------------------------------------------------------------------------------
 
