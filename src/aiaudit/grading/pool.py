@@ -139,12 +139,6 @@ def run_tasks(
 
     try:
         while True:
-            while len(workers) < jobs and not exhausted:
-                worker = _Worker(context, initializer, initargs)
-                if assign(worker):
-                    workers.append(worker)
-                else:
-                    worker.stop()
             for worker in list(workers):
                 if worker.task is None and not worker.process.is_alive():  # died idle: replace it
                     worker.kill()

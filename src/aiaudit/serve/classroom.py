@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..audit.lock import LockBusy, audit_lock
+from ..audit.lock import audit_lock
 from ..audit.roundtrip import Change, apply
 from ..diagnostics import AiauditError, DiagnosticError
 from ..files import atomic_write
@@ -27,7 +27,7 @@ from ..grading.rubric import Rubric
 from ..grading.similarity import similar_pairs
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, load_bytes, read_limited
-from .workspace import Outcome, revision_of
+from .workspace import Outcome, refused, revision_of
 
 _HEADER = (
     "# Grading overrides: manual points and comments per team, read by `aiaudit grade --overrides`.\n"
@@ -172,12 +172,8 @@ class Classroom:
                 return Outcome("invalid", problems)
             try:
                 self._write(sub.team, mapping)
-            except LockBusy as exc:
-                return Outcome("busy", [exc.message])
-            except DiagnosticError as exc:
-                return Outcome("invalid", list(exc.diagnostics))
             except AiauditError as exc:
-                return Outcome("failed", [exc.message])
+                return refused(exc)
             self.overrides = self._load_overrides()
             grade, ev = grade_in_memory(sub, self.config())
             self.grades[slug] = (grade, ev)

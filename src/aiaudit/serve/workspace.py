@@ -272,12 +272,8 @@ class Workspace:
             try:
                 with audit_lock(entry.path):
                     return save()
-            except LockBusy as exc:
-                return Outcome("busy", [exc.message])
-            except DiagnosticError as exc:
-                return Outcome("invalid", list(exc.diagnostics))
             except AiauditError as exc:
-                return Outcome("failed", [exc.message])
+                return refused(exc)
             finally:
                 self.forget(entry)
 
@@ -376,6 +372,16 @@ class Workspace:
                     if len(out) >= MAX_CANDIDATES:
                         return sorted(out)
         return sorted(out)
+
+
+def refused(exc: AiauditError) -> Outcome:
+    """The outcome of a save that raised: ``busy`` (another writer holds the lock), ``invalid`` (the
+    diagnostics of what would have been written) or ``failed``."""
+    if isinstance(exc, LockBusy):
+        return Outcome("busy", [exc.message])
+    if isinstance(exc, DiagnosticError):
+        return Outcome("invalid", list(exc.diagnostics))
+    return Outcome("failed", [exc.message])
 
 
 def _evidence_list(old: dict, form: AnswerForm) -> tuple | None:
