@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .i18n import Msg
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One non-blank data row: its 1-based line, its cells by header name, and each cell's 1-based column."""
 

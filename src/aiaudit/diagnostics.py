@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .i18n import localize
+from .records import record
 
 #: Exit codes, documented in docs/diagnostics.md.
 EXIT_OK = 0
@@ -17,7 +18,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record
 class Code:
     """One published diagnostic code. Never renumber: tools and users match on them."""
 
@@ -120,7 +121,7 @@ _CODES = [
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Diagnostic:
     """A problem found in a file, with a stable code and a 1-based position."""
 

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,6 +25,7 @@ import yaml
 from .diagnostics import Diagnostic, DiagnosticError
 from .files import in_system_tree, note_input
 from .i18n import Msg
+from .records import record
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,7 +84,7 @@ _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq
 Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """A loaded YAML file: its data, the raw bytes, and an index of positions (1-based).
 

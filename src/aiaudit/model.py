@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from .records import record
 
 SEVERITIES = ("critical", "high", "medium", "low")
 STATUSES = ("met", "partial", "not_met", "na", "unanswered")
@@ -14,7 +16,7 @@ FINDING_FIELDS = ("observation", "risk", "recommendation", "owner", "due", "mana
 PRINCIPLES = ("ethics", "transparency", "fairness", "privacy", "safety", "accountability")
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """A user-facing text in English and Korean."""
 
@@ -33,7 +35,7 @@ class Text:
         return cls(value.get("en", ""), value.get("ko", "") or value.get("en", ""))
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     id: str
     question: Text
@@ -50,7 +52,7 @@ class Item:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     id: str
     principle: str
@@ -59,7 +61,7 @@ class Section:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistChange:
     """What changed in one version of a checklist (its ``changes:`` list), as data ``aiaudit upgrade`` acts on.
 
@@ -83,7 +85,7 @@ class ChecklistChange:
     recited: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Checklist:
     id: str
     version: str
@@ -105,7 +107,7 @@ class Checklist:
         return next((i for i in self.items if i.id == item_id), None)
 
 
-@dataclass(frozen=True)
+@record
 class AppliesTo:
     """Whom a clause binds: any of ``roles`` (empty: any role), systems with any of ``categories``
     (None: the obligation group's, or every system in scope), and ``modalities`` (empty: any)."""
@@ -115,7 +117,7 @@ class AppliesTo:
     modalities: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ObligationDate:
     """When an obligation group applies, for systems of category ``when`` (None: all of the group)."""
 
@@ -126,7 +128,7 @@ class ObligationDate:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Obligation:
     """A group of a law's clauses with one trigger and one set of application dates (e.g. the EU high-risk duties)."""
 
@@ -137,7 +139,7 @@ class Obligation:
     note: Text | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Clause:
     id: str
     title: Text
@@ -154,7 +156,7 @@ class Clause:
     informational: bool = False  # a definition, tier or area list: never an obligation
 
 
-@dataclass(frozen=True)
+@record
 class Scope:
     """Where a law binds (``regions``) and which classification in an audit decides its categories."""
 
@@ -162,7 +164,7 @@ class Scope:
     scheme: str | None = None  # None: a law whose clauses take no categories
 
 
-@dataclass(frozen=True)
+@record
 class Framework:
     id: str
     prefix: str
@@ -179,7 +181,7 @@ class Framework:
         return next((o for o in self.obligations if o.id == obligation_id), None)
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     path: str | None = None
     url: str | None = None
@@ -192,7 +194,7 @@ class Evidence:
         return self.path or self.url or ""
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     item_id: str
     status: str
@@ -215,7 +217,7 @@ class Answer:
         return any(getattr(self, name) for name in FINDING_FIELDS)
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistRef:
     id: str | None = None
     path: str | None = None
@@ -227,7 +229,7 @@ class ChecklistRef:
         return self.id or self.path or ""
 
 
-@dataclass(frozen=True)
+@record
 class Signoff:
     name: str
     date: str
@@ -236,7 +238,7 @@ class Signoff:
     signature: Any = None  # {method, principal, key, content_sha256, value} written by ``aiaudit sign``
 
 
-@dataclass(frozen=True)
+@record
 class Audit:
     """A filled-in audit file, with the checklists it uses resolved."""
 

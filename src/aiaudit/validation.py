@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .i18n import Msg
 from .loading import DEFAULT_MAX_BYTES, Document, load_file
+from .records import record
 from .schemas import available_kinds, schema_diagnostics
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     allow_outside_evidence: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class FileResult:
     """The outcome of validating one file."""
 
@@ -27,7 +27,7 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Kind:
     """A file kind: its name (the top-level ``kind:``) and the check that gives a document's diagnostics.
 
@@ -39,8 +39,9 @@ class Kind:
     check: Callable[[Document, Options], list[Diagnostic]]
 
 
-def validate_file(path: str | Path, kinds: Mapping[str, Kind], options: Options = Options()) -> FileResult:
+def validate_file(path: str | Path, kinds: Mapping[str, Kind], options: Options | None = None) -> FileResult:
     """Validate one file of any of ``kinds``; never raises for bad input."""
+    options = options or Options()
     name = str(path)
     try:
         doc = load_file(path, max_bytes=options.max_bytes, name=name)

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from ..files import WriteError, atomic_write
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, json_path, load_bytes, load_file, read_limited
 from ..model import FINDING_FIELDS, REMEDIATION_STATUSES, STATUSES, Answer, Audit, Item
+from ..records import record
 from ..schemas import schema_diagnostics
 from ..text import visible
 from . import evidence as ev
@@ -107,7 +108,7 @@ def normalize_status(value: Any) -> str | None:
     return _STATUS_ALIASES.get(key)
 
 
-@dataclass(frozen=True)
+@record
 class AnswerInput:
     """What a user gives for one item; ``None`` means "keep what the audit has"."""
 
@@ -129,7 +130,7 @@ class AnswerInput:
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """Why an input cannot be saved: a diagnostic code, a message, and the field it concerns."""
 

@@ -23,11 +23,11 @@ Every "no" carries the reason, for the report's list of clauses that do not appl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import Msg
 from ..model import Clause, Framework
+from ..records import record
 
 #: EU member states (ISO 3166-1 alpha-2); ``EU`` in a framework's regions matches any of them.
 EU_MEMBERS = frozenset(
@@ -79,7 +79,7 @@ NOT_IN_SCOPE = "not_in_scope"
 VOLUNTARY = "voluntary"
 
 
-@dataclass(frozen=True)
+@record
 class SystemFacts:
     """What applicability needs to know about the audited system, read once from its profile."""
 
@@ -180,7 +180,7 @@ def _eu_from_profile(system: dict[str, Any], modalities: frozenset[str]) -> tupl
     return frozenset(out), tier == "minimal"
 
 
-@dataclass(frozen=True)
+@record
 class Standing:
     """Whether a framework reaches the system: ``in_scope``, ``not_in_scope`` or ``voluntary``, and why."""
 
@@ -210,7 +210,7 @@ def framework_standing(fw: Framework, f: SystemFacts) -> Standing:
     return Standing(NOT_IN_SCOPE, Msg("applicability.out_of_scope_regions", regions=regions))
 
 
-@dataclass(frozen=True)
+@record
 class ClauseApplicability:
     """Whether a clause binds the system: ``applies``, ``determined`` (False: classify first), why not, and since when."""
 

@@ -30,13 +30,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
+from ..records import record
 from .applicability import EU_MEMBERS, GLOBAL, clause_applicability, eu_categories, facts, framework_standing
 
 #: EU member states (ISO 3166 codes; Greece also as EL), for the default of ``eu_market``.
@@ -63,7 +64,7 @@ KR_AREAS = (
 KR_AREA_CLAUSE = {area: f"KR-AIBA-HIAI-{letter}" for area, letter in zip(KR_AREAS, "abcdefghijk", strict=True)}
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     """One classification question. Its text is ``classify.q.<id>`` (and ``classify.h.<id>``) in the catalog."""
 
@@ -259,7 +260,7 @@ def read_answers_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> d
 # --- the decision ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """A classification: EU AI Act and Korea AI Basic Act outcomes, each with reasoning."""
 

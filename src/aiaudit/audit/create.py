@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,10 @@ from ..i18n import Msg, t
 from ..library.checklists import load_checklist
 from ..library.conditions import applies
 from ..model import Checklist, merge_sections
+from ..records import record
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """What ``init`` knows about the system being audited."""
 

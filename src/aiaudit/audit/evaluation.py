@@ -17,18 +17,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from ..library.conditions import applies
 from ..model import PRINCIPLES, SEVERITIES, STATUSES, Answer, Audit, Clause, Framework, Item, Section
+from ..records import record
 from .applicability import ClauseApplicability, Standing, SystemFacts, clause_applicability, facts, framework_standing
 
 STATUS_VALUE = {"met": 1.0, "partial": 0.5, "not_met": 0.0, "unanswered": 0.0, "na": 0.0}
 SEVERITY_FACTOR = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 
-@dataclass(frozen=True)
+@record
 class ItemResult:
     """One item of the audit, evaluated."""
 
@@ -60,7 +61,7 @@ class ItemResult:
         return self.scored and self.status != "met"
 
 
-@dataclass(frozen=True)
+@record
 class Score:
     """A weighted score over a group of items, with status counts."""
 
@@ -96,7 +97,7 @@ def score(results: Iterable[ItemResult]) -> Score:
     return Score(earned, possible, dict(counts))
 
 
-@dataclass(frozen=True)
+@record
 class CrosswalkRow:
     """One framework clause: whether it binds the system, and the audit's applicable items that refer to it."""
 
@@ -109,7 +110,7 @@ class CrosswalkRow:
         return self.clause.id
 
 
-@dataclass(frozen=True)
+@record
 class FrameworkStanding:
     """How the audited system stands against one framework.
 
@@ -143,7 +144,7 @@ class FrameworkStanding:
         return sum(1 for r in self.applicable if r.items)
 
 
-@dataclass(frozen=True)
+@record
 class Evaluation:
     """Everything a report, gate or grade needs, computed once from an audit."""
 

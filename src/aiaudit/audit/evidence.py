@@ -22,12 +22,12 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import Outside, Special, confine, note_input
 from ..i18n import Msg
 from ..model import Evidence
+from ..records import record
 
 #: Check results, from best to worst. ``link`` is a URL (nothing to check offline).
 VERIFIED = "verified"  # the file is there and matches its recorded sha256/size
@@ -64,7 +64,7 @@ def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
         raise EvidenceUnreadable(Msg("evidence.special", path=repr(path))) from None
 
 
-@dataclass(frozen=True)
+@record
 class FileFacts:
     """What one look at an evidence file found: its resolved path, size and sha256."""
 
@@ -129,7 +129,7 @@ def sha256_file(path: Path) -> str:
     return facts(Path(path).resolve()).sha256
 
 
-@dataclass(frozen=True)
+@record
 class Checked:
     """The outcome of checking one evidence entry: one of :data:`CHECKS`, and the file's facts when it was read."""
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..records import record
 from ..text import visible, visible_length
 
 #: A note used for this many answers (or more) among those judged is boilerplate.
@@ -66,7 +66,7 @@ BOILERPLATE = "boilerplate"
 SHORT = "short"
 
 
-@dataclass(frozen=True)
+@record
 class Judgement:
     """What the rule made of one note: ``problem`` is None for a real reason."""
 

@@ -33,7 +33,6 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +40,13 @@ from ..diagnostics import AiauditError, Diagnostic, DiagnosticError
 from ..files import atomic_write
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, compose, load_bytes, read_limited
+from ..records import record
 
 #: Lists of scalars up to this many characters are written in flow style (``[a, b]``).
 _FLOW_LIMIT = 72
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """Set the value at ``path`` (a tuple of mapping keys) to ``value`` (plain dicts, lists, scalars).
 

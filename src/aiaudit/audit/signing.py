@@ -43,12 +43,12 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import UsageError
 from ..i18n import Msg
+from ..records import record
 
 #: The SSH signature namespace (``ssh-keygen -n``): a signature made for git or for a file cannot pass as a sign-off.
 NAMESPACE = "aiaudit-signoff"
@@ -91,7 +91,7 @@ def content_sha256(data: dict, index: int) -> str:
 # --- the SSHSIG blob ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SshSig:
     """What an armored SSH signature says about itself (nothing here is trusted before ssh-keygen verifies it)."""
 
@@ -236,7 +236,7 @@ def sign_content(content: bytes, key: Path, principal: str) -> dict:
 # --- checking -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SignatureCheck:
     """The signature status of one sign-off entry."""
 
@@ -315,7 +315,7 @@ def _run(exe: str, args: list[str], content: bytes) -> bool:
 # --- the sign command -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Signed:
     """What ``aiaudit sign`` did."""
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from ..records import record
 
 #: Lists of scalars up to this many characters are written in flow style (``[a, b]``), as the round trip does.
 FLOW_LIMIT = 72
@@ -45,7 +46,7 @@ class Unsafe(Exception):
     """The edit cannot be made on the text spans with confidence; use the round trip instead."""
 
 
-@dataclass(frozen=True)
+@record
 class _Block:
     """A value written on the lines after its key: an optional header on the key's line (``|-``), then lines."""
 

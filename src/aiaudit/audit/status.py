@@ -7,16 +7,16 @@ The model behind ``aiaudit status`` and the order ``aiaudit fill`` walks in. An 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import t
 from ..model import Audit, Text
+from ..records import record
 from ..text import pad, width
 from .evaluation import Evaluation, ItemResult, evaluate
 
 
-@dataclass(frozen=True)
+@record
 class SectionProgress:
     id: str
     title: Text
@@ -28,7 +28,7 @@ class SectionProgress:
         return self.answered == self.applicable
 
 
-@dataclass(frozen=True)
+@record
 class Progress:
     """The fill-in state of one audit."""
 

@@ -30,7 +30,7 @@ removals to answers whose item no longer exists, and rewordings to answers dated
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from ..i18n import Msg
 from ..library.checklists import version_key
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Audit, ChecklistChange, Text
+from ..records import record
 from .evaluation import evaluate
 from .load import audit_from_document
 from .roundtrip import Change
@@ -47,7 +48,7 @@ from .roundtrip import Change
 KINDS = ("renamed", "split", "merged", "removed", "reworded", "recited", "added", "unexplained")
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One thing the upgrade does (or only reports) for one or more items."""
 
@@ -62,7 +63,7 @@ class Step:
     conflicts: tuple[str, ...] = ()  # new ids that kept an answer of their own
 
 
-@dataclass(frozen=True)
+@record
 class Pin:
     """A checklist pin before and after the upgrade."""
 
@@ -78,7 +79,7 @@ class Pin:
         return self.old_version != self.new_version or self.old_sha256 != self.new_sha256
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """What :func:`upgrade` will write, and everything it reports."""
 

@@ -22,13 +22,14 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
 from ..model import Item
 from ..policy.rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation, answered_findings
+from ..records import record
 
 #: A check that did not run for a subject (e.g. an evidence file without a recorded sha256).
 SKIPPED = "skipped"
@@ -64,7 +65,7 @@ def check_name(identifier: str) -> str:
     return "/".join(["".join(rule_part), *rest]) if rule_part else identifier
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing to report: a violation of a rule, or a rule that failed as a whole."""
 
@@ -122,7 +123,7 @@ def findings(result: GateResult, waived: bool = True) -> Iterator[Finding]:
 # --- checks: one per (policy rule, subject) -----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     """One (policy rule, subject) pair with its outcome: ``pass``, ``fail``, ``waived`` or ``skipped``."""
 
@@ -223,7 +224,7 @@ def checks(result: GateResult) -> list[Check]:
 # --- a gate that could not run ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class GateFailure:
     """A gate run that stopped on unusable input (exit 2): the audit and policy asked for, and why."""
 

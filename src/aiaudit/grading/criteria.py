@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -39,6 +38,7 @@ from ..audit import evidence as ev_paths
 from ..audit.evaluation import Evaluation
 from ..audit.justification import BOILERPLATE, MISSING, PLACEHOLDER, SHORT, judge
 from ..i18n import Msg
+from ..records import record
 from ..text import visible_length
 from .rubric import Criterion, Late
 
@@ -48,7 +48,7 @@ _UNJUSTIFIED = {MISSING: "no_note", SHORT: "short_note", PLACEHOLDER: "placehold
 NEEDS_JUSTIFICATION = ("na", "not_met", "partial")
 
 
-@dataclass(frozen=True)
+@record
 class Lost:
     """Where points were lost: a subject (item id, framework id or scheme), why, and how to name the subject."""
 
@@ -71,7 +71,7 @@ def lost(subject: str, reason: str, label: object = None, **args: object) -> Los
     return Lost(subject, Msg(f"grading.lost.{reason}", **args), label)
 
 
-@dataclass(frozen=True)
+@record
 class Measured:
     ratio: Fraction | None  # None for manual criteria
     numerator: Fraction

@@ -20,7 +20,7 @@ CSV (UTF-8, a header row; ``criterion`` is a criterion id, ``late`` or ``comment
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -28,10 +28,11 @@ from ..csvfile import read_csv
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file, read_limited
+from ..records import record
 from .rubric import Rubric, parse_time
 
 
-@dataclass(frozen=True)
+@record
 class Adjustment:
     """Points (None: keep the computed points) and a comment for one criterion or the late penalty."""
 
@@ -39,7 +40,7 @@ class Adjustment:
     comment: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class TeamOverrides:
     criteria: dict[str, Adjustment] = field(default_factory=dict)
     late: Adjustment | None = None
@@ -47,7 +48,7 @@ class TeamOverrides:
     comment: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Overrides:
     source: str = ""
     teams: dict[str, TeamOverrides] = field(default_factory=dict)

@@ -20,9 +20,10 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
+
+from ..records import record
 
 OK = "ok"
 ERROR = "error"  # the task raised: ``detail`` is the exception's type and message
@@ -30,7 +31,7 @@ TIMEOUT = "timeout"  # the task ran past the time limit and its worker was kille
 DIED = "died"  # the worker exited (crash, out of memory, killed) while running the task
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     index: int
     status: str  # OK | ERROR | TIMEOUT | DIED

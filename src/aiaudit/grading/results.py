@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 
 from ..diagnostics import ERROR, Diagnostic
 from ..loading import DEFAULT_MAX_BYTES
+from ..records import record
 from .criteria import Lost
 from .overrides import Overrides
 from .rubric import Rubric
 
 
-@dataclass(frozen=True)
+@record
 class Submission:
     """One entry of the submissions folder."""
 
@@ -26,7 +27,7 @@ class Submission:
     slug: str  # a safe, unique file name stem for the team's feedback
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Everything a worker needs, sent once per worker."""
 
@@ -40,7 +41,7 @@ class Config:
     time_limit: float | None = None  # seconds per team (--team-timeout); None: no limit
 
 
-@dataclass(frozen=True)
+@record
 class CriterionGrade:
     id: str
     possible: Decimal
@@ -54,7 +55,7 @@ class CriterionGrade:
     graded: bool = True  # False: a manual criterion without points yet
 
 
-@dataclass(frozen=True)
+@record
 class TeamGrade:
     team: str
     submission: str  # relative to the submissions folder
@@ -144,7 +145,7 @@ class ItemTally:
         return tally
 
 
-@dataclass(frozen=True)
+@record
 class ClassResult:
     rubric: Rubric
     grades: tuple[TeamGrade, ...]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Text
 from ..paths import PRESET_PREFIX
+from ..records import record
 from ..schemas import schema_diagnostics
 
 MEASURES = (
@@ -40,7 +40,7 @@ RESERVED_IDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Criterion:
     """One graded criterion: a measure (0..1 of the points) or ``manual`` (points from the overrides file)."""
 
@@ -67,7 +67,7 @@ class Criterion:
         return self.guidance.get(lang) if self.guidance else t(f"grading.guidance.{self.measure}", lang)
 
 
-@dataclass(frozen=True)
+@record
 class Late:
     """The late penalty: ``penalty_per_day`` points per started day after deadline + grace, capped."""
 
@@ -77,7 +77,7 @@ class Late:
     grace_minutes: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class SimilarityRule:
     """When two teams' notes count as near-identical (a hint in the overview; never a penalty)."""
 
@@ -88,7 +88,7 @@ class SimilarityRule:
     shingle: int = 5  # characters per shingle
 
 
-@dataclass(frozen=True)
+@record
 class Rubric:
     id: str
     title: Text

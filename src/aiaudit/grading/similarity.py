@@ -27,9 +27,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import record
 from .rubric import SimilarityRule
 
 EXCERPT_CHARS = 240
@@ -37,7 +37,7 @@ MAX_ITEMS_SHOWN = 10
 _EPS = 1e-9  # prefix lengths round in favour of longer prefixes (never a missed pair)
 
 
-@dataclass(frozen=True)
+@record
 class ItemMatch:
     item_id: str
     score: float  # Jaccard 0..1
@@ -45,7 +45,7 @@ class ItemMatch:
     b: str
 
 
-@dataclass(frozen=True)
+@record
 class Pair:
     a: str
     b: str

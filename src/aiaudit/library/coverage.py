@@ -6,15 +6,14 @@ A clause is *covered* when at least one item of the (resolved) checklist lists t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..diagnostics import UsageError
 from ..i18n import Msg
 from ..model import Checklist, Clause, Framework, Item
+from ..records import record
 from .catalog import framework_of, frameworks
 
 
-@dataclass(frozen=True)
+@record
 class ClauseCoverage:
     """One clause of the framework and the checklist items that cite it (none: a gap)."""
 
@@ -26,7 +25,7 @@ class ClauseCoverage:
         return bool(self.items)
 
 
-@dataclass(frozen=True)
+@record
 class Coverage:
     """How much of one framework one checklist covers."""
 

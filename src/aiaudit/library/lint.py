@@ -14,7 +14,6 @@ import difflib
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from ..diagnostics import Diagnostic, DiagnosticError, exit_code_for
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from ..model import Checklist
+from ..records import record
 from .builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path
 from .catalog import clause_index, framework_of, frameworks
 from .coverage import Coverage, coverage, named_frameworks, referenced_frameworks
@@ -369,7 +369,7 @@ def _at(data: object, path: tuple) -> dict:
 # --- the lint command --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class LintResult:
     """The outcome of linting one checklist given by id or path."""
 

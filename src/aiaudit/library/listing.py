@@ -7,7 +7,6 @@ JSON output is language-independent (texts as ``{en, ko}``); text and Markdown u
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..diagnostics import Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg, t
 from ..loading import DEFAULT_MAX_BYTES
 from ..model import Checklist, Framework, Item, Text
+from ..records import record
 from ..text import md_escape, one_line, pad, percent, width
 from .builtins import builtin_checklist_ids, builtin_checklist_path
 from .catalog import frameworks
@@ -36,7 +36,7 @@ def resolve_checklist(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Checkl
 # --- checklists list ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Listed:
     """One built-in checklist in ``checklists list``; ``problem`` is set when it does not load."""
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..loading import load_file
 from ..model import Text
+from ..records import record
 
 #: Where the built-in table lives, relative to the ``checklists`` data folder.
 BUILTIN_TERMS = "terms/terms-ko.yaml"
@@ -33,7 +33,7 @@ class Violation(NamedTuple):
     preferred: str
 
 
-@dataclass(frozen=True)
+@record
 class Term:
     """One rule of the table: write ``preferred`` instead of any of the variants."""
 

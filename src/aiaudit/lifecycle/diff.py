@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,14 @@ from ..library.checklists import version_key
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
 from ..model import Audit, ChecklistChange, Item, Text
 from ..policy.verdict import Verdict, audit_verdict, default_policy
+from ..records import record
 from .git import GitFile
 
 #: Fields of an answer, in the order a diff lists them.
 FIELDS = ("status", "notes", "evidence", "review", "answered_by", "date")
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     """One version of the audit, loaded and evaluated."""
 
@@ -51,7 +51,7 @@ class Side:
     verdict_error: Msg | None = None
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceChange:
     label: str
     change: str  # added | removed | rehashed
@@ -59,7 +59,7 @@ class EvidenceChange:
     new_sha256: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AnswerChange:
     item_id: str
     kind: str  # added | removed | changed
@@ -78,7 +78,7 @@ class AnswerChange:
         return (self.new or {}).get("status", "unanswered") if self.new is not None else "unanswered"
 
 
-@dataclass(frozen=True)
+@record
 class StandingChange:
     framework: str
     name: Text
@@ -92,7 +92,7 @@ class StandingChange:
         return self.old_scope != self.new_scope or self.old_percent != self.new_percent
 
 
-@dataclass(frozen=True)
+@record
 class PinChange:
     label: str
     old_version: str | None
@@ -101,7 +101,7 @@ class PinChange:
     new_sha256: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AuditDiff:
     old: Side
     new: Side
@@ -209,9 +209,9 @@ def compare(old: Side, new: Side, policy: str) -> AuditDiff:
     pins, records = _pins(old, new)
     added = set(items) - set(old_items)
     removed = set(old_items) - set(items)
-    for record in records:
-        added.update(record.added, record.renamed.values(), *record.split.values(), record.merged)
-        removed.update(record.renamed, record.split, record.removed, *record.merged.values())
+    for change_record in records:
+        added.update(change_record.added, change_record.renamed.values(), *change_record.split.values(), change_record.merged)
+        removed.update(change_record.renamed, change_record.split, change_record.removed, *change_record.merged.values())
     added &= set(items)
     removed -= set(items)
     before = {r.item.id: r for r in old.evaluation.findings}
@@ -294,12 +294,12 @@ def _pins(old: Side, new: Side) -> tuple[tuple[PinChange, ...], tuple[ChecklistC
         if checklist is None or pin.new_version is None:
             continue
         low = version_key(pin.old_version) if pin.old_version else None
-        for record in checklist.changes:
-            if record.checklist != checklist.id:
+        for change in checklist.changes:
+            if change.checklist != checklist.id:
                 continue
-            key = version_key(record.version)
+            key = version_key(change.version)
             if (low is None or key > low) and key <= version_key(pin.new_version):
-                records.append(record)
+                records.append(change)
     return pins, tuple(records)
 
 

@@ -11,19 +11,19 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES
+from ..records import record
 
 _TIMEOUT = 30
 #: What a revision may look like: refs, hashes, HEAD~2, main@{1}, tags; never an option or a control character.
 _REVISION = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9_./~^@{}+-]*")
 
 
-@dataclass(frozen=True)
+@record
 class GitFile:
     """An old version of a file: its bytes, the label to show (``REV:path``) and its working-tree path."""
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..audit import evidence as ev
@@ -28,6 +28,7 @@ from ..audit.load import audit_from_document
 from ..diagnostics import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file, read_limited
+from ..records import record
 
 OK = "ok"
 FAILED = "failed"
@@ -38,7 +39,7 @@ PDF_MAX_BYTES = 200 * 1024 * 1024
 Where = tuple[str, int, int]
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     kind: str  # embedded | content | checklist | evidence | signature
     subject: str
@@ -53,7 +54,7 @@ class Check:
         return out
 
 
-@dataclass
+@record(frozen=False)
 class Verification:
     """Every check made on one file."""
 
@@ -216,7 +217,7 @@ def _where(d: Diagnostic) -> Where:
 # --- PDF reports --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Embedded:
     """What a PDF report holds: its embedded audit, the sha256 values it recorded, and attached evidence."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .. import paths
@@ -25,6 +25,7 @@ from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
 from ..model import Text
 from ..paths import PRESET_PREFIX
+from ..records import record
 from ..schemas import schema_diagnostics
 
 #: Where an entry of a policy was written: (file, line, col), 1-based.
@@ -56,7 +57,7 @@ def _preset_document(name: str) -> Document:
 # --- model ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Waiver:
     """An exception to the policy for one item, valid until (and including) ``expires``."""
 
@@ -70,7 +71,7 @@ class Waiver:
         return today <= self.expires
 
 
-@dataclass(frozen=True)
+@record
 class Coverage:
     """A framework whose clauses (all, or those matching ``clauses`` globs) must each be covered."""
 
@@ -81,7 +82,7 @@ class Coverage:
         return not self.clauses or any(fnmatch.fnmatchcase(clause_id, pattern) for pattern in self.clauses)
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """A resolved policy (its preset, if it extends one, merged in)."""
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..audit import evidence as ev
@@ -40,6 +40,7 @@ from ..diagnostics import Diagnostic
 from ..i18n import Msg, t
 from ..loading import Document
 from ..model import Item, Text
+from ..records import record
 from ..text import number
 from ..text import percent as percent_text
 from .load import Policy, Waiver, Where
@@ -51,7 +52,7 @@ FAIL = "fail"
 WAIVED = "waived"
 
 
-@dataclass(frozen=True)
+@record
 class Violation:
     """One item (or clause) that breaks a rule, located in the audit file."""
 
@@ -68,7 +69,7 @@ class Violation:
         return "item" if self.item is not None else "clause"
 
 
-@dataclass(frozen=True)
+@record
 class RuleResult:
     """The outcome of one policy rule."""
 
@@ -94,7 +95,7 @@ class RuleResult:
         return tuple(v for v in self.violations if v.outcome == WAIVED)
 
 
-@dataclass(frozen=True)
+@record
 class GateResult:
     """Everything an output format needs: the policy, the evaluation and each rule's result."""
 

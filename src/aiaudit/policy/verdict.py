@@ -18,13 +18,13 @@ The policy is ``--policy`` when given, else the preset the audit's first checkli
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from ..audit.evaluation import Evaluation
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document
 from ..model import SEVERITIES
 from ..paths import PRESET_PREFIX
+from ..records import record
 from .load import item_problems, load_policy, unusable
 from .rules import COMPLETE, GateResult, evaluate_rules
 
@@ -39,7 +39,7 @@ DEFAULT_POLICY = f"{PRESET_PREFIX}genai-baseline"
 MAX_REASONS = 8
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     """The readiness verdict of an audit under a policy, with its reasons (most severe first)."""
 

@@ -20,7 +20,8 @@ in WeasyPrint.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from ..records import record
 
 #: The colour band of each readiness verdict: a headline is never green unless the verdict is ready.
 VERDICT_BAND = {"ready": "good", "ready_with_conditions": "fair", "not_ready": "poor", "draft": "none"}
@@ -32,7 +33,7 @@ STATES = ("below", "blocking", "open", "gaps", "clear", "none")
 OPEN_STATUSES = ("not_met", "na", "partial", "unanswered")
 
 
-@dataclass(frozen=True)
+@record
 class Bar:
     """One row of a score chart: a 0-100 figure, the policy's target for it, and its state."""
 
@@ -52,13 +53,13 @@ class Bar:
         return STATE_BAND[self.state]
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     status: str
     count: int
 
 
-@dataclass(frozen=True)
+@record
 class StackRow:
     """One severity in the open-items chart."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ..i18n import localize, t
 from ..library.builtins import BUILTIN_PREFIX
 from ..library.catalog import clause_index, framework_of
 from ..model import FINDING_FIELDS, PRINCIPLES, SEVERITIES, STATUSES, Answer, Evidence
+from ..records import record
 from ..text import percent
 from .options import ReportOptions
 
@@ -34,7 +35,7 @@ EVIDENCE_CHECKS = _evidence.CHECKS
 CLAUSE_STATUSES = ("met", "partial", "not_met", "unanswered", "na", "out_of_scope")
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     """The report model (``data``, JSON-ready) and the evidence files it may show (never serialised)."""
 

@@ -15,8 +15,9 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..records import record
 
 #: Font files of well-known Hangul-capable families, for machines without fontconfig's fc-list.
 HANGUL_FONT_FILES = re.compile(
@@ -36,7 +37,7 @@ FONT_DIRS = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     """One line of the doctor's report."""
 

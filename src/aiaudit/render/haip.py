@@ -11,13 +11,13 @@ It is a draft for people to edit, not a submission.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from ..audit.evaluation import Evaluation, ItemResult
 from ..i18n import messages, t
 from ..library.catalog import clause_index
+from ..records import record
 from ..text import md_escape
 from .notes import render_notes
 from .options import ReportOptions
@@ -36,7 +36,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 _BODY = ("met", "partial")
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """One HAIP section: its clause, the answered items that speak to it, and its gaps."""
 

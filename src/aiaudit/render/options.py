@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass
+
+from ..records import record
 
 #: PDF variants ``--pdf-variant`` accepts. PDF/A-3 is the part of PDF/A that allows the embedded audit YAML.
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/ua-1")
 
 
-@dataclass(frozen=True)
+@record
 class ReportOptions:
     """How to render a report; every field has a sensible default."""
 

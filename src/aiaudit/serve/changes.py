@@ -14,19 +14,20 @@ from __future__ import annotations
 import difflib
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import DiagnosticError
 from ..loading import DEFAULT_MAX_BYTES, load_bytes
+from ..records import record
 
 #: At most this many lines of the text diff are shown.
 MAX_DIFF_LINES = 600
 _GIT_TIMEOUT = 10
 
 
-@dataclass(frozen=True)
+@record
 class Committed:
     """The audit as the last commit has it: ``state`` is ``ok``, ``no_git``, ``not_repo``, ``untracked`` or ``no_commit``."""
 
@@ -35,7 +36,7 @@ class Committed:
     commit: str = ""  # short id and subject of HEAD
 
 
-@dataclass(frozen=True)
+@record
 class AnswerChange:
     """One item whose answer differs: ``added``, ``removed`` or ``changed``, with the fields that changed."""
 
@@ -47,7 +48,7 @@ class AnswerChange:
     notes_diff: tuple[tuple[str, str], ...] = ()  # (tag, line): tag is ' ', '-' or '+'
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     answers: tuple[AnswerChange, ...]
     other: tuple[str, ...]  # top-level or system keys that changed (besides answers)

@@ -10,7 +10,6 @@ the team is then graded again.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +26,7 @@ from ..grading.rubric import Rubric
 from ..grading.similarity import similar_pairs
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, load_bytes, read_limited
+from ..records import record
 from .workspace import Outcome, refused, revision_of
 
 _HEADER = (
@@ -35,7 +35,7 @@ _HEADER = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
+@record
 class CriterionInput:
     """What the overrides form sent for one criterion (or ``late``): points as typed ('' = none) and a comment."""
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import parse_qsl, urlencode
+
+from ..records import record
 
 #: The application's own pages: nothing from elsewhere, no inline script or style.
 APP_CSP = (
@@ -40,7 +42,7 @@ ALLOWED_METHODS = ("GET", "HEAD", "POST")
 LOOPBACK_NAMES = ("localhost",)
 
 
-@dataclass
+@record(frozen=False)
 class Guard:
     """The secrets and limits of one server run."""
 

@@ -25,7 +25,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,6 +40,7 @@ from ..files import file_levels, yaml_levels
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, read_limited
 from ..model import FINDING_FIELDS, Audit, Item
+from ..records import record
 
 #: Uploads larger than this are refused (``--max-upload``).
 DEFAULT_MAX_UPLOAD = 25_000_000
@@ -53,7 +54,7 @@ MAX_CANDIDATES = 400
 _KIND_AUDIT = re.compile(rb"^kind:[ \t]*['\"]?audit['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """How the workspace was started (``aiaudit serve`` options)."""
 
@@ -67,7 +68,7 @@ class Settings:
     policy: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AuditEntry:
     """One audit of the served folder: a short id for URLs, its file, and its path as shown."""
 
@@ -76,7 +77,7 @@ class AuditEntry:
     rel: str
 
 
-@dataclass
+@record(frozen=False)
 class AuditState:
     """An audit as its file is now: loaded and checked, its progress and readiness verdict."""
 
@@ -108,7 +109,7 @@ class AuditState:
         return dict(value) if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
+@record
 class AnswerForm:
     """What the answer form sent for one item (``None``: keep what the file has)."""
 
@@ -125,7 +126,7 @@ class AnswerForm:
     finding: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """How a save went: ``saved``, ``invalid`` (fix the input), ``conflict``, ``busy`` (locked) or ``failed``."""
 

@@ -8,7 +8,6 @@ and lints without errors, and :func:`write_converted` writes it atomically.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -18,6 +17,7 @@ from ...files import atomic_write
 from ...i18n import Msg, t
 from ...loading import DEFAULT_MAX_BYTES, load_bytes
 from ...model import Checklist
+from ...records import record
 from ...text import wrap
 
 
@@ -35,7 +35,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
 
 
-@dataclass(frozen=True)
+@record
 class Converted:
     """A converted checklist: its YAML text, the checklist it loads as, and its lint diagnostics."""
 
