@@ -99,6 +99,8 @@ class Document:
     data: Any
     raw: bytes
     index: PositionIndex | None = field(default=None, repr=False, compare=False)
+    #: The YAML node tree, kept only when asked (``keep_tree``): by an editor, whose save edits text spans.
+    tree: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def sha256(self) -> str:
@@ -108,9 +110,16 @@ class Document:
     def folder(self) -> Path:
         return Path(self.name).resolve().parent
 
+    def _positions(self) -> PositionIndex | None:
+        """The position index; a document that keeps its tree builds it on first use (often never)."""
+        index = self.index
+        if index is None and self.tree is not None:
+            index = self.__dict__["index"] = _index(self.tree, self.data)  # a cache: no field changes value
+        return index
+
     def _walk(self, path: Path_) -> tuple[int, int | None, bool]:
         """(packed position of the value, of its key or None, whether the whole path was found) for ``path``."""
-        index = self.index
+        index = self._positions()
         assert index is not None
         tables = index.tables
         pos, key_pos, value = index.root, None, self.data
@@ -132,11 +141,11 @@ class Document:
 
     def has(self, path: Path_) -> bool:
         """Whether the file spells out ``path`` (data from aliases included)."""
-        return self.index is not None and self._walk(tuple(path))[2]
+        return self._positions() is not None and self._walk(tuple(path))[2]
 
     def position(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key), else of its nearest parent."""
-        if self.index is None:
+        if self._positions() is None:
             return (1, 1)
         pos, key_pos, _ = self._walk(tuple(path))
         return _unpack(key_pos if key and key_pos is not None else pos)
@@ -145,9 +154,10 @@ class Document:
     def positions(self) -> dict[Path_, tuple[int, int]]:
         """Every value's position by path (a full walk: for tests and tools, not hot paths)."""
         out: dict[Path_, tuple[int, int]] = {}
-        if self.index is None:
+        index = self._positions()
+        if index is None:
             return out
-        tables = self.index.tables
+        tables = index.tables
 
         def walk(value: Any, pos: int, path: Path_) -> None:
             out[path] = _unpack(pos)
@@ -159,7 +169,7 @@ class Document:
                 for i, child in enumerate(value):
                     walk(child, table[i], path + (i,))
 
-        walk(self.data, self.index.root, ())
+        walk(self.data, index.root, ())
         return out
 
     def diagnostic(self, code: str, message: str, path: Path_ = (), key: bool = False) -> Diagnostic:
@@ -283,13 +293,19 @@ def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, na
     return raw
 
 
-def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Document:
-    """Load a YAML file safely; raise :class:`DiagnosticError` for anything unusable or malformed."""
+def load_file(
+    path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None, keep_tree: bool = False
+) -> Document:
+    """Load a YAML file safely; raise :class:`DiagnosticError` for anything unusable or malformed.
+
+    ``keep_tree``: keep the node tree in :attr:`Document.tree` (for an editor, which would otherwise
+    parse the text a second time to find the spans it edits).
+    """
     name = name if name is not None else str(path)
-    return load_bytes(read_limited(path, max_bytes, name), name, max_bytes)
+    return load_bytes(read_limited(path, max_bytes, name), name, max_bytes, keep_tree)
 
 
-def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, keep_tree: bool = False) -> Document:
     """Load YAML from bytes (see :func:`load_file`)."""
     if len(raw) > max_bytes:
         raise DiagnosticError([Diagnostic(name, 1, 1, "E002", Msg("load.too_large", size=len(raw), limit=max_bytes))])
@@ -299,13 +315,13 @@ def load_bytes(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_text(text, raw, name)
+        return _load_text(text, raw, name, keep_tree)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_text(text: str, raw: bytes, name: str) -> Document:
+def _load_text(text: str, raw: bytes, name: str, keep_tree: bool = False) -> Document:
     try:
         # libyaml's composer is C code with its own nesting limit (1000): no deep recursion here.
         root = yaml.compose(text, Loader=_Loader)
@@ -318,12 +334,14 @@ def _load_text(text: str, raw: bytes, name: str) -> Document:
     if not isinstance(root, yaml.MappingNode):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         raise DiagnosticError([Diagnostic(name, line, col, "E106", Msg("load.not_mapping"))])
-    if _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
+    if "&" in text and _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
         _check_expansion(root, name, len(text))
     builder = _Builder(name)
     data = builder.build(root, 0)
     if builder.diagnostics:
         raise DiagnosticError(builder.diagnostics)
+    if keep_tree:  # positions are indexed from the tree when first asked for
+        return Document(name, data, raw, None, root)
     return Document(name, data, raw, _index(root, data))
 
 

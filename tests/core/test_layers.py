@@ -17,7 +17,10 @@ SRC = Path(aiaudit.__file__).resolve().parent
 
 #: Each layer's top-level parts of the package; a module belongs to the first entry that prefixes it.
 LAYERS: list[tuple[str, ...]] = [
-    ("aiaudit", "loading", "diagnostics", "i18n", "paths", "schemas", "model", "records", "validation", "text", "files", "csvfile"),
+    (
+        *("aiaudit", "loading", "diagnostics", "i18n", "paths", "schemas", "model", "records", "validation", "text", "files"),
+        *("csvfile", "cache"),
+    ),
     ("library",),
     ("audit",),
     ("policy",),

@@ -280,8 +280,8 @@ def test_mutated_projects_never_crash_escape_or_hang(fuzz_root, files):
     work = Path(tempfile.mkdtemp(dir=fuzz_root, prefix="case-"))
     (work / "outside.txt").write_text("outside", encoding="utf-8")
     proj = _write_project(work / "proj", files, work)
-    # aiaudit's own compiled-template cache is the one place it may write outside the case (its
-    # documented cache folder, holding only aiaudit's templates): kept apart and left out of the check
+    # aiaudit's own cache is the one place it may write outside the case (its documented cache
+    # folder, holding only compiled templates and parsed checklists): kept apart and left out of the check
     cache = fuzz_root / "cache"
     env = {"AIAUDIT_LANG": "en", "NO_COLOR": "1", "HOME": str(home), "GITHUB_STEP_SUMMARY": str(work / "sum.md")}
     runner = CliRunner(env={**env, "AIAUDIT_CACHE_DIR": str(cache)})
@@ -299,7 +299,12 @@ def test_mutated_projects_never_crash_escape_or_hang(fuzz_root, files):
                 assert result.exit_code in (0, 1, 2), (args[0], result.exit_code, result.stderr[-2000:])
                 assert "internal error" not in result.stderr and "내부 오류" not in result.stderr, result.stderr[-2000:]
         assert outside() == outside_before, "a command wrote outside its work folder"
-        assert all(p.suffix == ".cache" for p in cache.rglob("*") if p.is_file()), "only compiled templates in the cache"
+        cached = [p for p in cache.rglob("*") if p.is_file()]
+        assert all(
+            (p.parent.name.startswith("templates-") and p.suffix == ".cache")
+            or (p.parent.name.startswith("checklists-") and p.suffix == ".pickle")
+            for p in cached
+        ), "only compiled templates and parsed checklists in the cache"
         assert (work / "outside.txt").read_text(encoding="utf-8") == "outside"
     finally:
         shutil.rmtree(work, ignore_errors=True)

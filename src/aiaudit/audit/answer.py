@@ -222,7 +222,7 @@ class Editor:
     def _open(self) -> tuple[Document, Audit, list[Diagnostic]]:
         # Evidence files are read only for the answers a save changes (see _check_answers), so
         # opening a large audit never hashes every file it cites.
-        doc = load_file(self.path, max_bytes=self.max_bytes, name=self.name)
+        doc = load_file(self.path, max_bytes=self.max_bytes, name=self.name, keep_tree=True)
         audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes, evidence=False)
         if audit is None:
             raise DiagnosticError(problems)

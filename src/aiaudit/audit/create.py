@@ -113,18 +113,13 @@ def modules_for(system: dict, chosen) -> list[Checklist]:
     """The built-in modules whose condition holds for a system profile and that are not in ``chosen``.
 
     ``init`` proposes them; the report and ``status`` name those an existing audit leaves out."""
-    from ..library.builtins import builtin_checklist_ids, load_builtin
-    from ..library.checklists import builtin_checklist
-    from ..paths import data_dir
+    from ..library.checklists import builtin_checklist, builtin_modules
 
     chosen = set(chosen)
     out = []
-    for checklist_id in builtin_checklist_ids():
-        if checklist_id in chosen:
-            continue
-        data = load_builtin(data_dir("checklists") / f"{checklist_id}.yaml").data
-        if isinstance(data, dict) and (not data.get("module") or not applies(data.get("applies_when"), system)):
-            continue  # decided from the file's data, without building the checklist (status stays quick)
+    for checklist_id, applies_when in builtin_modules().items():
+        if checklist_id in chosen or not applies(applies_when, system):
+            continue  # decided from the module's condition, without building the checklist (status stays quick)
         checklist = builtin_checklist(checklist_id)
         if checklist.module is not None and applies(checklist.applies_when, system):
             out.append(checklist)

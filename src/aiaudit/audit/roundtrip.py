@@ -100,13 +100,13 @@ def _span_edit(
     prefix = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     text = raw[len(prefix) :].decode("utf-8")
     try:
-        root = compose(text)  # libyaml, in C: a small part of a save
+        root = old.tree if old.tree is not None else compose(text)  # the editor's document keeps its tree
         new_text = edit(text, root, old.data, [(c.path, c.value) for c in changes], _guess_indent(text))
     except Unsafe:
         return None
     new_raw = prefix + new_text.encode("utf-8")
     try:
-        new = load_bytes(new_raw, name, max_bytes)
+        new = load_bytes(new_raw, name, max_bytes, keep_tree=old.tree is not None)
     except DiagnosticError:
         return None
     if canonical(new.data) != canonical(expected):

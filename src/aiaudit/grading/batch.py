@@ -33,6 +33,7 @@ from pathlib import Path
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError, UsageError
 from ..files import yaml_levels
 from ..i18n import Msg
+from ..library.checklists import keep_parsed
 from ..loading import DEFAULT_MAX_BYTES, Document, load_file
 from .criteria import days_late, late_penalty, measure, note_length, points_for
 from .criteria import lost as make_lost
@@ -501,6 +502,8 @@ def run(
     if on_start:
         on_start(len(subs))
     work = Path(tempfile.mkdtemp(prefix="aiaudit-grade-"))
+    # A class's one-off checklists would only churn the user's cache of parsed checklists.
+    kept = keep_parsed(False)
     try:
         graded, tally, spool = _grade_all(subs, config, jobs, on_result, work)
         pairs, incomplete = _similarity(graded, spool, config, jobs)
@@ -510,6 +513,7 @@ def run(
         spool.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        keep_parsed(kept)
     result = ClassResult(rubric, tuple(grades), tuple(pairs), tuple(sorted(ignored)), tuple(warnings), (), tally)
     files = outputs.write_class(result, out_dir, lang=lang, excel=excel)
     files += [str(out_dir / g.feedback) for g in grades if g.feedback]

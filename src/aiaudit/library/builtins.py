@@ -24,23 +24,22 @@ def _builtin_cache() -> dict:
         return {}
 
 
-def load_builtin(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_builtin(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, raw: bytes | None = None) -> Document:
     """Load a YAML file; a shipped built-in whose sha256 matches the wheel's cache skips parsing.
 
     Cached documents carry no positions: built-ins are validated by the test suite, and
     ``aiaudit validate``/``lint`` on a built-in read its YAML through :func:`load_file` instead.
+    ``raw``: the file's bytes when the caller has read them already.
     """
     name = name if name is not None else str(path)
-    raw = read_limited(path, max_bytes, name)
-    cached = _builtin_cache()
-    if cached:
-        try:
-            rel = path.resolve().relative_to(data_dir("checklists").resolve()).as_posix()
-        except ValueError:
-            rel = None
-        entry = cached.get(rel) if rel else None
-        if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
-            return Document(name, entry["data"], raw)
+    raw = read_limited(path, max_bytes, name) if raw is None else raw
+    try:
+        rel = path.resolve().relative_to(data_dir("checklists").resolve()).as_posix()
+    except ValueError:
+        rel = None  # not a shipped file: the cache (750 KiB of JSON) is not even read
+    entry = _builtin_cache().get(rel) if rel else None
+    if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
+        return Document(name, entry["data"], raw)
     return load_bytes(raw, name, max_bytes)
 
 

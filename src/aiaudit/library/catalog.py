@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 from ..diagnostics import DiagnosticError, has_errors
+from ..loading import read_limited
 from ..model import AppliesTo, Clause, Framework, Obligation, ObligationDate, Scope, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
@@ -13,15 +15,24 @@ from .builtins import BUILTIN_PREFIX, load_builtin
 
 @cache
 def frameworks() -> dict[str, Framework]:
-    """The frameworks catalog, by framework id."""
-    out: dict[str, Framework] = {}
+    """The frameworks catalog, by framework id (kept built in the user's cache, keyed by the files' bytes)."""
+    from .checklists import PARSED
+
     folder = data_dir("checklists") / "frameworks"
-    for path in sorted(folder.glob("*.yaml")):
-        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
+    files = [(path, read_limited(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")) for path in sorted(folder.glob("*.yaml"))]
+    digest = hashlib.sha256(b"".join(path.name.encode() + b"\0" + hashlib.sha256(raw).digest() for path, raw in files))
+    key = "frameworks-" + digest.hexdigest()
+    kept = PARSED.get(key)
+    if isinstance(kept, dict) and all(isinstance(f, Framework) for f in kept.values()):
+        return kept
+    out: dict[str, Framework] = {}
+    for path, raw in files:
+        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}", raw=raw)
         problems = schema_diagnostics(doc, "framework")
         if has_errors(problems):
             raise DiagnosticError(problems)
         out[doc.data["id"]] = _framework(doc.data)
+    PARSED.put(key, out)
     return out
 
 

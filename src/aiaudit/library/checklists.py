@@ -9,6 +9,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from ..cache import Store, code_fingerprint
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..files import Outside, Special, confine, regular
 from ..i18n import Msg
@@ -16,7 +17,7 @@ from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
 from ..model import Checklist, ChecklistChange, Item, Section, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
-from .builtins import BUILTIN_PREFIX, builtin_checklist_path, load_builtin
+from .builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path, load_builtin
 from .conditions import FIELDS, fields_used
 
 
@@ -29,6 +30,29 @@ def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ch
     if checklist is None or has_errors(problems):
         raise DiagnosticError(problems)
     return checklist
+
+
+@cache
+def builtin_modules() -> dict[str, object]:
+    """The built-in checklists that are modules, by id, with their ``applies_when`` condition (None: always).
+
+    Read from the files' data (kept in the user's cache, keyed by the files' bytes), so that asking
+    which modules fit a system builds no checklist."""
+    folder = data_dir("checklists")
+    paths = [folder / f"{i}.yaml" for i in builtin_checklist_ids()]
+    files = [(path, read_limited(path, name=f"{BUILTIN_PREFIX}{path.stem}")) for path in paths]
+    digest = hashlib.sha256(b"".join(path.name.encode() + b"\0" + hashlib.sha256(raw).digest() for path, raw in files))
+    key = "modules-" + digest.hexdigest()
+    kept = PARSED.get(key)
+    if isinstance(kept, dict):
+        return kept
+    out: dict[str, object] = {}
+    for path, raw in files:
+        data = load_builtin(path, raw=raw).data
+        if isinstance(data, dict) and data.get("module"):
+            out[path.stem] = data.get("applies_when")
+    PARSED.put(key, out)
+    return out
 
 
 @cache
@@ -84,29 +108,54 @@ def checklist_from_file(
 
 def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> tuple[Checklist | None, list[Diagnostic]]:
     """The work of :func:`checklist_from_file` for one file not resolved before in this resolution."""
-    # Identical self-contained checklists (e.g. every team of a class submitting a copy) are built
-    # once per process; only clean results are reused, renamed to this file. The bytes are hashed
-    # before they are parsed, so a copy seen before is not even parsed again.
-    if _clean_checklists:
-        try:
-            raw = read_limited(path, max_bytes, name if name is not None else str(path))
-        except DiagnosticError as exc:
-            return None, exc.diagnostics
-        seen = _clean_checklists.get(hashlib.sha256(raw).hexdigest())
-        if seen is not None:
-            return dataclasses.replace(seen, source=name if name is not None else str(path)), []
+    # A self-contained checklist that came out clean is kept by the sha256 of its bytes: in this
+    # process (every team of a class submitting a copy is built once) and in the user's cache (see
+    # :data:`PARSED`), so the next command neither parses nor checks it again.
+    source = name if name is not None else str(path)
     try:
-        doc = load_builtin(path, name=name, max_bytes=max_bytes)
+        raw = read_limited(path, max_bytes, source)
+    except DiagnosticError as exc:
+        return None, exc.diagnostics
+    digest = hashlib.sha256(raw).hexdigest()
+    seen = _clean_checklists.get(digest)
+    builtin = source.startswith(BUILTIN_PREFIX)
+    if seen is None and (_keep_parsed or builtin):
+        seen = PARSED.get(digest)
+        if isinstance(seen, Checklist):
+            _clean_checklists[digest] = seen
+        else:
+            seen = None
+    if seen is not None:
+        return dataclasses.replace(seen, source=source), []
+    try:
+        doc = load_builtin(path, name=name, max_bytes=max_bytes, raw=raw)
     except DiagnosticError as exc:
         return None, exc.diagnostics
     reusable = "include" not in doc.data
     checklist, problems = checklist_from_document(doc, stack, allow_outside=allow_outside, memo=memo)
     if reusable and checklist is not None and not problems:
-        _clean_checklists[doc.sha256] = checklist
+        _clean_checklists[digest] = checklist
+        if _keep_parsed or builtin:
+            PARSED.put(digest, dataclasses.replace(checklist, source=""))
     return checklist, problems
 
 
 _clean_checklists: dict[str, Checklist] = {}
+#: Checklists, built (the shipped ones and those users wrote), in the user's cache: only
+#: self-contained ones that had no diagnostic at all (nothing to point at, so no positions are
+#: needed). The folder's name changes with the code that builds checklists; the key is the sha256
+#: of the file's bytes. The frameworks catalog is kept here too (:func:`.catalog.frameworks`).
+PARSED = Store("checklists", code_fingerprint("model.py", "records.py", "library", "schemas", "checklists/frameworks"), limit=32)
+_keep_parsed = True
+
+
+def keep_parsed(on: bool) -> bool:
+    """Whether checklists users wrote are kept in the user's cache (on by default; grading, which
+    reads a class's worth of one-off checklists, turns it off); returns the previous setting.
+    Built-in checklists are always kept."""
+    global _keep_parsed
+    before, _keep_parsed = _keep_parsed, on
+    return before
 
 
 def checklist_from_document(

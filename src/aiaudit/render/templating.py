@@ -15,11 +15,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
-import sys
 from functools import cache
-from pathlib import Path
 
+from ..cache import enabled, user_cache_dir
+from ..cache import private_folder as _private_folder
 from ..paths import data_dir
 
 #: The environment's settings that change the compiled code (the source, Jinja2 checks itself).
@@ -98,42 +97,9 @@ def with_filters(**filters):
     return env
 
 
-def user_cache_dir() -> Path | None:
-    """aiaudit's folder in the user's cache (not created here), or None when there is no home."""
-    configured = os.environ.get("AIAUDIT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        return Path(base) / "aiaudit" / "Cache" if base else None
-    if sys.platform == "darwin":
-        home = Path.home()
-        return home / "Library" / "Caches" / "aiaudit"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "aiaudit"
-    try:
-        return Path.home() / ".cache" / "aiaudit"
-    except RuntimeError:  # no home directory
-        return None
-
-
-def _private_folder(path: Path) -> bool:
-    """Create ``path`` (mode 0700) if needed; whether it is a real folder only this user can write."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(path)
-    except OSError:
-        return False
-    if not stat.S_ISDIR(info.st_mode):
-        return False
-    # Nobody else may be able to plant compiled code here.
-    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)))
-
-
 def bytecode_cache(env):
     """Jinja2's file-system bytecode cache for ``env`` in the user's cache folder, or None (off, or no safe folder)."""
-    if os.environ.get("AIAUDIT_NO_CACHE"):
+    if not enabled():
         return None
     base = user_cache_dir()
     if base is None:

@@ -1,0 +1,137 @@
+"""aiaudit's folder in the user's cache, and a small store of parsed files kept there.
+
+The folder is ``$XDG_CACHE_HOME/aiaudit``, ``~/.cache/aiaudit``, ``~/Library/Caches/aiaudit`` or
+``%LOCALAPPDATA%\\aiaudit\\Cache``; ``AIAUDIT_CACHE_DIR`` moves it and ``AIAUDIT_NO_CACHE=1`` turns
+every cache off. It is used only when it is a real folder that only this user can write (nobody
+else may plant what aiaudit loads). Two things live there: the compiled report templates
+(:mod:`aiaudit.render.templating`) and, through :class:`Store`, checklists a user wrote, parsed
+(:mod:`aiaudit.library.checklists`). Every entry is keyed by the sha256 of the file it was made
+from and sits in a folder named after the code that made it, so a changed file or a new aiaudit
+never meets a stale entry; a missing, full or read-only folder only means doing the work again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .paths import PACKAGE_DIR
+
+
+def enabled() -> bool:
+    return not os.environ.get("AIAUDIT_NO_CACHE")
+
+
+def user_cache_dir() -> Path | None:
+    """aiaudit's folder in the user's cache (not created here), or None when there is no home."""
+    configured = os.environ.get("AIAUDIT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "aiaudit" / "Cache" if base else None
+    if sys.platform == "darwin":
+        home = Path.home()
+        return home / "Library" / "Caches" / "aiaudit"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "aiaudit"
+    try:
+        return Path.home() / ".cache" / "aiaudit"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def private_folder(path: Path) -> bool:
+    """Create ``path`` (mode 0700) if needed; whether it is a real folder only this user can write."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    # Nobody else may be able to plant what aiaudit loads from here.
+    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)))
+
+
+def code_fingerprint(*parts: str) -> str:
+    """A short hash of aiaudit's version, the Python version and the size and time of the package's
+    files under ``parts`` (relative folders or files): a new release or an edited checkout gives
+    another fingerprint, hence another folder."""
+    signature = [__version__, sys.version]
+    for part in parts:
+        path = PACKAGE_DIR / part
+        entries = sorted(path.iterdir()) if path.is_dir() else [path]
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                info = entry.stat()
+                if stat.S_ISREG(info.st_mode):
+                    signature.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(signature).encode()).hexdigest()[:16]
+
+
+class Store:
+    """Pickled values by key in one folder of the cache, at most ``limit`` of them (the oldest go first)."""
+
+    def __init__(self, name: str, fingerprint: str, limit: int = 64):
+        self.name = f"{name}-{fingerprint}"
+        self.limit = limit
+        self._checked: dict[Path, bool] = {}  # folder -> whether it is private (checked once per folder)
+
+    def folder(self) -> Path | None:
+        """This store's folder where the environment puts the cache now (created), or None."""
+        base = user_cache_dir() if enabled() else None
+        if base is None:
+            return None
+        folder = base / self.name
+        usable = self._checked.get(folder)
+        if usable is None:
+            usable = self._checked[folder] = private_folder(folder)
+        return folder if usable else None
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None (absent, unreadable, or written by another Python)."""
+        folder = self.folder()
+        if folder is None:
+            return None
+        try:
+            with open(folder / f"{key}.pickle", "rb") as fh:
+                return pickle.load(fh)  # a private folder of this user, written by aiaudit
+        except Exception:
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` (atomically; failures are ignored: it is only a cache)."""
+        folder = self.folder()
+        if folder is None:
+            return
+        target = folder / f"{key}.pickle"
+        temp = folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            with open(temp, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, target)
+            self._prune(folder)
+        except Exception:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def _prune(self, folder: Path) -> None:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
+        if len(entries) <= self.limit:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for entry in entries[: len(entries) - self.limit]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+__all__ = ["Store", "code_fingerprint", "enabled", "private_folder", "user_cache_dir"]
