@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -15,6 +16,19 @@ from aiaudit.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config) -> None:
+    """The tests use a cache folder of their own (compiled templates, parsed checklists), not the user's."""
+    if "AIAUDIT_CACHE_DIR" not in os.environ:
+        os.environ["AIAUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="aiaudit-test-cache-")
+        config._aiaudit_cache = os.environ["AIAUDIT_CACHE_DIR"]
+
+
+def pytest_unconfigure(config) -> None:
+    folder = getattr(config, "_aiaudit_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -15,14 +15,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
+import shutil
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .paths import PACKAGE_DIR
+
+#: The installed package (as in :mod:`aiaudit.paths`, which this core module does not import: messages use it).
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: A store's folder for other code is removed once it has not changed for this long (seconds).
+STALE_AFTER = 7 * 86400
 
 
 def enabled() -> bool:
@@ -81,9 +87,11 @@ def code_fingerprint(*parts: str) -> str:
 class Store:
     """Pickled values by key in one folder of the cache, at most ``limit`` of them (the oldest go first)."""
 
-    def __init__(self, name: str, fingerprint: str, limit: int = 64):
+    def __init__(self, name: str, fingerprint: str, limit: int = 64, plain: bool = False):
         self.name = f"{name}-{fingerprint}"
         self.limit = limit
+        #: Plain data (dicts, lists, strings, numbers) is kept with marshal: quicker to load than pickle.
+        self.plain = plain
         self._checked: dict[Path, bool] = {}  # folder -> whether it is private (checked once per folder)
 
     def folder(self) -> Path | None:
@@ -94,8 +102,21 @@ class Store:
         folder = base / self.name
         usable = self._checked.get(folder)
         if usable is None:
+            fresh = not folder.exists()
             usable = self._checked[folder] = private_folder(folder)
+            if usable and fresh:
+                self._forget_older(base)
         return folder if usable else None
+
+    def _forget_older(self, base: Path) -> None:
+        """Remove this store's folders of other code (older releases, earlier checkouts) unused for a week."""
+        prefix = self.name.rsplit("-", 1)[0] + "-"
+        cutoff = time.time() - STALE_AFTER
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(base):
+                ours = entry.name.startswith(prefix) and entry.name != self.name and entry.is_dir(follow_symlinks=False)
+                if ours and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    shutil.rmtree(entry.path, ignore_errors=True)
 
     def get(self, key: str) -> Any:
         """The value stored under ``key``, or None (absent, unreadable, or written by another Python)."""
@@ -104,6 +125,12 @@ class Store:
             return None
         try:
             with open(folder / f"{key}.pickle", "rb") as fh:
+                if self.plain:
+                    import marshal
+
+                    return marshal.load(fh)
+                import pickle
+
                 return pickle.load(fh)  # a private folder of this user, written by aiaudit
         except Exception:
             return None
@@ -117,7 +144,14 @@ class Store:
         temp = folder / f".{key}.{os.getpid()}.tmp"
         try:
             with open(temp, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                if self.plain:
+                    import marshal
+
+                    marshal.dump(value, fh)
+                else:
+                    import pickle
+
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, target)
             self._prune(folder)
         except Exception:

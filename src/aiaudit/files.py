@@ -137,6 +137,7 @@ def _fsync_dir(folder: Path) -> None:
 
 #: Trees that never hold a file an audit may name: reading them leaks the machine or blocks.
 SYSTEM_TREES = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
+_SYSTEM_TREE_NAMES = tuple(str(p) for p in SYSTEM_TREES)
 
 
 class Outside(ValueError):
@@ -159,13 +160,20 @@ def confine(folder: str | Path, name: str | Path, allow_outside: bool = False) -
     ``allow_outside``) and :class:`Special` when it lies in a system tree (always). The file is not
     opened; it need not exist.
     """
-    base = Path(folder).resolve()
-    target = (base / name).resolve()
-    if not allow_outside and not target.is_relative_to(base):
+    # os.path on strings: the same resolution as Path.resolve(), without pathlib's objects (an
+    # audit's evidence is confined one file at a time, twice per command).
+    base = os.path.realpath(folder)
+    target = os.path.realpath(os.path.join(base, name))
+    if not allow_outside and not _within(os.path.normcase(target), os.path.normcase(base)):
         raise Outside(str(name))
-    if in_system_tree(target):
+    if any(_within(target, tree) for tree in _SYSTEM_TREE_NAMES):
         raise Special(str(name))
-    return target
+    return Path(target)
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether the normalised absolute ``path`` is ``folder`` or lies under it."""
+    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
 
 
 def regular(path: str | Path) -> os.stat_result:

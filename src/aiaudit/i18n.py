@@ -10,10 +10,12 @@ themselves: ``항목 {n}개``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import locale
 import os
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -34,11 +36,25 @@ def default_lang() -> str:
 
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
-    """All message catalogs (``locales/*.json``) merged: key → {en, ko}."""
+    """All message catalogs (``locales/*.json``) merged: key → {en, ko}.
+
+    The merged catalog is kept in the user's cache, keyed by the files' names, sizes and times
+    (reading and decoding 17 JSON files was a noticeable part of every short command).
+    """
+    from .cache import Store
+
+    files = sorted((e for e in os.scandir(Path(__file__).parent / "locales") if e.name.endswith(".json")), key=lambda e: e.name)
+    signature = "\n".join(f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in files)
+    key = "messages-" + hashlib.sha256(signature.encode()).hexdigest()
+    store = Store("messages", "py{}{}".format(*sys.version_info[:2]), limit=4, plain=True)
+    kept = store.get(key)
+    if isinstance(kept, dict):
+        return kept
     merged: dict[str, dict[str, str]] = {}
-    for entry in sorted((Path(__file__).parent / "locales").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".json"):
-            merged.update(json.loads(entry.read_text(encoding="utf-8")))
+    for entry in files:
+        with open(entry.path, encoding="utf-8") as fh:
+            merged.update(json.load(fh))
+    store.put(key, merged)
     return merged
 
 

@@ -19,6 +19,8 @@ from aiaudit.loading import load_bytes
 
 def test_diamond_includes_load_each_file_once(tmp_path, monkeypatch):
     head = include_diamonds(tmp_path, levels=15)  # 2**15 paths through the graph, 30 includes deep
+    monkeypatch.setenv("AIAUDIT_NO_CACHE", "1")  # every file parsed here, none taken from the user's cache
+    monkeypatch.setattr(checklists, "_clean_checklists", {})
     loads = []
     real = builtins.load_builtin
 

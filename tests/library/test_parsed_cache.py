@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
@@ -82,7 +83,10 @@ def test_only_clean_self_contained_checklists_are_kept(cache_dir, tmp_path):
         encoding="utf-8",
     )
     checklist_from_file(including)
-    assert _pickles(cache_dir) == []
+    kept = [pickle.loads(p.read_bytes()) for p in _pickles(cache_dir)]
+    ids = {getattr(value, "id", None) for value in kept}
+    assert "mini" not in ids and "inc" not in ids
+    assert "genai-baseline" in ids  # the shipped checklist it includes is kept, on its own
 
 
 def test_no_cache_and_an_unsafe_folder_keep_nothing(cache_dir, tmp_path, monkeypatch):
@@ -148,5 +152,47 @@ def test_grading_a_class_leaves_the_cache_alone(cache_dir, tmp_path, invoke):
     )
     result = invoke("grade", classroom, "--rubric", rubric, "-o", tmp_path / "grades", "--jobs", "1")
     assert result.exit_code in (0, 1), result.output
-    assert _pickles(cache_dir) == []
+    kept = [pickle.loads(p.read_bytes()) for p in _pickles(cache_dir)]
+    assert not [value for value in kept if getattr(value, "id", None) == "mini"]
     assert checklists._keep_parsed  # switched back on for whatever runs next in this process
+
+
+def test_shipped_checklists_the_catalog_and_the_modules_come_from_the_cache_the_second_time(cache_dir, monkeypatch):
+    from aiaudit.library import builtins, catalog
+
+    for fn in (checklists.builtin_checklist, catalog.frameworks, checklists.builtin_modules):
+        fn.cache_clear()
+    first = (checklists.builtin_checklist("genai-baseline"), catalog.frameworks(), checklists.builtin_modules())
+    assert "kr-startup" in first[2] and "eu-ai-act" in first[1]
+    for fn in (checklists.builtin_checklist, catalog.frameworks, checklists.builtin_modules):
+        fn.cache_clear()
+    _new_process(monkeypatch)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the shipped YAML was parsed again")
+
+    monkeypatch.setattr(checklists, "load_builtin", no_parse)
+    monkeypatch.setattr(catalog, "load_builtin", no_parse)
+    monkeypatch.setattr(builtins, "_builtin_cache", no_parse)
+    try:
+        again = (checklists.builtin_checklist("genai-baseline"), catalog.frameworks(), checklists.builtin_modules())
+    finally:
+        for fn in (checklists.builtin_checklist, catalog.frameworks, checklists.builtin_modules):
+            fn.cache_clear()
+    assert again[0] == dataclasses.replace(first[0], source=again[0].source)
+    assert again[1] == first[1] and again[2] == first[2]
+
+
+def test_stale_folders_of_older_code_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIAUDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("AIAUDIT_NO_CACHE", raising=False)
+    old, recent, other = tmp_path / "test-old", tmp_path / "test-recent", tmp_path / "templates-x"
+    for folder in (old, recent, other):
+        folder.mkdir()
+        (folder / "a.pickle").write_bytes(b"x")
+    week_ago = (os.stat(old).st_mtime - 8 * 86400) * 10**9
+    os.utime(old, ns=(int(week_ago), int(week_ago)))
+    os.utime(other, ns=(int(week_ago), int(week_ago)))
+    cache.Store("test", "new").put("k", 1)
+    assert not old.exists() and recent.exists() and other.exists()
+    assert (tmp_path / "test-new" / "k.pickle").exists()

@@ -307,7 +307,8 @@ def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> 
     from ..audit import signing
     from ..audit.upgrade import review_items
 
-    allowed = signing.allowed_signers_file(None, Path(audit).parent) if loaded.signoff else None
+    signed = any(s.signature for s in loaded.signoff)  # the allowed signers (a git lookup) matter only then
+    allowed = signing.allowed_signers_file(None, Path(audit).parent) if signed else None
     signatures = signing.check_signoffs(loaded.doc.data, allowed) if loaded.signoff else []
     to_review = review_items(loaded)
     if fmt == "json":
