@@ -10,9 +10,10 @@ within the same class, ``hash`` from the hashed fields, assignment refused when 
 
 Why not ``@dataclass`` itself: on Python 3.10 and 3.11 a frozen dataclass compiles six small
 functions from source each time its module is imported (about 0.5--1 ms a class); aiaudit defines
-about a hundred, so a command spent a fifth to a third of its run defining classes. Here the
-standard library records the fields (with code generation switched off), one ``__init__`` is
-compiled per class, and the other methods are shared functions driven by a C ``attrgetter``.
+about a hundred, so a command spent a fifth to a third of its run defining classes. Here the fields
+are recorded the way the standard library records them (its ``Field`` objects, so its functions
+work), ``__init__`` is compiled on the class's first instantiation (a class a command never uses
+costs nothing), and the other methods are shared functions driven by a C ``attrgetter``.
 ``tests/core/test_records.py`` checks the equivalence with ``@dataclass`` field by field.
 """
 
@@ -87,14 +88,72 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]) -> Any:
     return init
 
 
+_FIELD = getattr(dataclasses, "_FIELD", None)  # the marker of a real field (not a ClassVar or InitVar)
+_PSEUDO = ("ClassVar", "typing.ClassVar", "InitVar", "dataclasses.InitVar")
+
+
+def _record_fields(cls: type) -> tuple[dataclasses.Field, ...]:
+    """Record the fields of ``cls`` as :func:`dataclasses.dataclass` does (``__dataclass_fields__``,
+    ``__match_args__``, class attributes for defaults, the same checks), without its generic machinery."""
+    if _FIELD is None:  # a Python whose dataclasses keep their fields differently: let the library do it
+        if not cls.__dict__.get("__doc__"):
+            cls.__doc__ = cls.__name__  # else dataclass asks inspect for a signature (slow)
+        dataclasses.dataclass(cls, init=False, repr=False, eq=False, match_args=True)
+        return dataclasses.fields(cls)
+    found: dict[str, dataclasses.Field] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        found.update(base.__dict__.get("__dataclass_fields__") or {})
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+        if text.startswith(_PSEUDO):
+            raise TypeError(f"{cls.__name__}.{name}: records have no ClassVar or InitVar fields")
+        default = cls.__dict__.get(name, dataclasses.MISSING)
+        f = default if isinstance(default, dataclasses.Field) else dataclasses.field(default=default)
+        f.name, f.type, f._field_type = name, annotation, _FIELD
+        if getattr(f, "kw_only", False) is dataclasses.MISSING:
+            f.kw_only = False
+        if f.default is not dataclasses.MISSING and f.default.__class__.__hash__ is None:
+            raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed: use default_factory")
+        if isinstance(default, dataclasses.Field):  # the class attribute is the default, or nothing
+            if f.default is dataclasses.MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, f.default)
+        found[name] = f
+    fields = tuple(found.values())
+    defaulted = False
+    for f in fields:
+        if not f.init or getattr(f, "kw_only", False) is True:
+            continue
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+            defaulted = True
+        elif defaulted:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    cls.__dataclass_fields__ = found
+    if "__match_args__" not in cls.__dict__:
+        cls.__match_args__ = tuple(f.name for f in fields if f.init and getattr(f, "kw_only", False) is not True)
+    return fields
+
+
+def _lazy_init(cls: type, fields: tuple[dataclasses.Field, ...]) -> Any:
+    """An ``__init__`` that compiles the real one on the first call (a class a command never
+    instantiates costs no compilation) and puts it in its place."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        real = _init(cls, fields)
+        if cls.__dict__.get("__init__") is __init__:
+            cls.__init__ = real
+        real(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
 def _build(cls: T, frozen: bool, order: bool) -> T:
     if "__slots__" in cls.__dict__:
         raise TypeError("a record keeps its fields in __dict__; remove __slots__")
     documented = bool(cls.__dict__.get("__doc__"))
-    if not documented:
-        cls.__doc__ = cls.__name__  # else dataclass asks inspect for a signature, which compiles tokenize's regex
-    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False)  # fields recorded, nothing generated
-    fields = dataclasses.fields(cls)
+    fields = _record_fields(cls)
     if not documented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields if f.init)})"
     shown = [f.name for f in fields if f.repr]
@@ -113,7 +172,7 @@ def _build(cls: T, frozen: bool, order: bool) -> T:
     def __hash__(self: Any) -> int:
         return hash(hashed(self))
 
-    methods: dict[str, Any] = {"__init__": _init(cls, fields), "__repr__": __repr__, "__eq__": __eq__}
+    methods: dict[str, Any] = {"__init__": _lazy_init(cls, fields), "__repr__": __repr__, "__eq__": __eq__}
     methods["__hash__"] = __hash__ if frozen else None
     if frozen:
         methods["__setattr__"] = _frozen_setattr

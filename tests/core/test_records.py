@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,19 @@ def test_fields_and_dataclass_api_agree() -> None:
     changed = dataclasses.replace(one, b="xyz")
     assert (changed.a, changed.b, changed.d, one.b) == (1, "xyz", {"k": 1}, "b")
     assert made_by_record.__match_args__ == made_by_dataclass.__match_args__
+    for name in ("a", "b", "c", "d", "e", "f"):  # class attributes: the plain defaults, nothing for factories
+        assert hasattr(made_by_record, name) == hasattr(made_by_dataclass, name), name
+        assert getattr(made_by_record, name, None) == getattr(made_by_dataclass, name, None), name
+
+
+def test_init_is_compiled_on_first_use_and_then_in_place() -> None:
+    _, made_by_record = _pair()
+    stub = made_by_record.__dict__["__init__"]
+    made_by_record(1)
+    real = made_by_record.__dict__["__init__"]
+    assert real is not stub
+    assert list(inspect.signature(real).parameters) == ["self", "a", "b", "c", "d", "e", "f"]
+    assert made_by_record(2, "x").b == "x"
 
 
 def test_construction_repr_equality_hash() -> None:

@@ -39,9 +39,6 @@ import copy
 import hashlib
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,6 +136,8 @@ def parse_sshsig(armored: str) -> SshSig | None:
 
 def ssh_keygen() -> str | None:
     """The ssh-keygen to run: ``$AIAUDIT_SSH_KEYGEN``, else the one on PATH; None when there is none."""
+    import shutil
+
     explicit = os.environ.get("AIAUDIT_SSH_KEYGEN")
     if explicit:
         return explicit if os.path.isfile(explicit) else None
@@ -146,6 +145,8 @@ def ssh_keygen() -> str | None:
 
 
 def _git_config(key: str, folder: Path | None) -> str | None:
+    import subprocess
+
     try:
         done = subprocess.run(
             ["git", "config", "--get", key], cwd=folder or None, capture_output=True, text=True, timeout=5, check=False
@@ -195,6 +196,9 @@ def signing_key(explicit: str | None = None, folder: Path | None = None) -> Path
 @contextlib.contextmanager
 def _scratch() -> Iterator[Path]:
     """A private temporary folder for signature files ssh-keygen reads (removed afterwards)."""
+    import shutil
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="aiaudit-sig-"))
     try:
         yield folder
@@ -207,6 +211,8 @@ def _scratch() -> Iterator[Path]:
 
 def sign_content(content: bytes, key: Path, principal: str) -> dict:
     """The ``signature`` mapping for ``content``, made with ``ssh-keygen -Y sign`` (it may ask for the key's passphrase)."""
+    import subprocess
+
     exe = ssh_keygen()
     if exe is None:
         raise UsageError(Msg("sign.no_ssh_keygen"))
@@ -305,6 +311,8 @@ def check_entry(data: dict, index: int, allowed_signers: Path | None) -> Signatu
 
 
 def _run(exe: str, args: list[str], content: bytes) -> bool:
+    import subprocess
+
     try:
         done = subprocess.run([exe, *args], input=content, capture_output=True, timeout=_TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 
+from ..cache import files_signature
 from ..diagnostics import DiagnosticError, has_errors
-from ..loading import read_limited
 from ..model import AppliesTo, Clause, Framework, Obligation, ObligationDate, Scope, Text
 from ..paths import data_dir
 from ..schemas import schema_diagnostics
@@ -15,24 +14,24 @@ from .builtins import BUILTIN_PREFIX, load_builtin
 
 @cache
 def frameworks() -> dict[str, Framework]:
-    """The frameworks catalog, by framework id (kept built in the user's cache, keyed by the files' bytes)."""
+    """The frameworks catalog, by framework id (kept built in the user's cache, keyed by the files' size and time)."""
     from .checklists import PARSED
 
-    folder = data_dir("checklists") / "frameworks"
-    files = [(path, read_limited(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")) for path in sorted(folder.glob("*.yaml"))]
-    digest = hashlib.sha256(b"".join(path.name.encode() + b"\0" + hashlib.sha256(raw).digest() for path, raw in files))
-    key = "frameworks-" + digest.hexdigest()
-    kept = PARSED.get(key)
+    paths = sorted((data_dir("checklists") / "frameworks").glob("*.yaml"))
+    signature = files_signature(paths)
+    key = f"frameworks-{signature}"
+    kept = PARSED.get(key) if signature else None
     if isinstance(kept, dict) and all(isinstance(f, Framework) for f in kept.values()):
         return kept
     out: dict[str, Framework] = {}
-    for path, raw in files:
-        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}", raw=raw)
+    for path in paths:
+        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
         problems = schema_diagnostics(doc, "framework")
         if has_errors(problems):
             raise DiagnosticError(problems)
         out[doc.data["id"]] = _framework(doc.data)
-    PARSED.put(key, out)
+    if signature:
+        PARSED.put(key, out)
     return out
 
 

@@ -9,9 +9,9 @@ import os
 from functools import cache
 from pathlib import Path
 
-from ..cache import Store, code_fingerprint
+from ..cache import Store, code_fingerprint, files_signature
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
-from ..files import Outside, Special, confine, regular
+from ..files import Outside, Special, confine, note_input, regular
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
 from ..model import Checklist, ChecklistChange, Item, Section, Text
@@ -36,22 +36,22 @@ def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ch
 def builtin_modules() -> dict[str, object]:
     """The built-in checklists that are modules, by id, with their ``applies_when`` condition (None: always).
 
-    Read from the files' data (kept in the user's cache, keyed by the files' bytes), so that asking
+    Read from the files' data (kept in the user's cache, keyed by the files' size and time), so that asking
     which modules fit a system builds no checklist."""
     folder = data_dir("checklists")
     paths = [folder / f"{i}.yaml" for i in builtin_checklist_ids()]
-    files = [(path, read_limited(path, name=f"{BUILTIN_PREFIX}{path.stem}")) for path in paths]
-    digest = hashlib.sha256(b"".join(path.name.encode() + b"\0" + hashlib.sha256(raw).digest() for path, raw in files))
-    key = "modules-" + digest.hexdigest()
-    kept = PARSED.get(key)
+    signature = files_signature(paths)
+    key = f"modules-{signature}"
+    kept = PARSED.get(key) if signature else None
     if isinstance(kept, dict):
         return kept
     out: dict[str, object] = {}
-    for path, raw in files:
-        data = load_builtin(path, raw=raw).data
+    for path in paths:
+        data = load_builtin(path).data
         if isinstance(data, dict) and data.get("module"):
             out[path.stem] = data.get("applies_when")
-    PARSED.put(key, out)
+    if signature:
+        PARSED.put(key, out)
     return out
 
 
@@ -108,6 +108,25 @@ def checklist_from_file(
 
 def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> tuple[Checklist | None, list[Diagnostic]]:
     """The work of :func:`checklist_from_file` for one file not resolved before in this resolution."""
+    source = name if name is not None else str(path)
+    if source.startswith(BUILTIN_PREFIX):  # a shipped file, not read at all when the cache has it built
+        # Keyed by the size and time of every shipped checklist: a built-in may include another.
+        folder = data_dir("checklists")
+        signature = files_signature([path, *(folder / f"{i}.yaml" for i in builtin_checklist_ids())])
+        key = f"builtin-{Path(path).stem}-{signature}"
+        shipped = PARSED.get(key) if signature else None
+        if isinstance(shipped, Checklist):
+            note_input(path)
+            return dataclasses.replace(shipped, source=source), []
+        checklist, problems = _parse_checklist_file(path, name, max_bytes, stack, allow_outside, memo)
+        if signature and checklist is not None and not problems:
+            PARSED.put(key, dataclasses.replace(checklist, source=""))
+        return checklist, problems
+    return _parse_checklist_file(path, name, max_bytes, stack, allow_outside, memo)
+
+
+def _parse_checklist_file(path, name, max_bytes, stack, allow_outside, memo) -> tuple[Checklist | None, list[Diagnostic]]:
+    """Read, parse and check a checklist file (or take it from the caches by the sha256 of its bytes)."""
     # A self-contained checklist that came out clean is kept by the sha256 of its bytes: in this
     # process (every team of a class submitting a copy is built once) and in the user's cache (see
     # :data:`PARSED`), so the next command neither parses nor checks it again.
@@ -118,8 +137,8 @@ def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> t
         return None, exc.diagnostics
     digest = hashlib.sha256(raw).hexdigest()
     seen = _clean_checklists.get(digest)
-    builtin = source.startswith(BUILTIN_PREFIX)
-    if seen is None and (_keep_parsed or builtin):
+    builtin = source.startswith(BUILTIN_PREFIX)  # kept by signature in _checklist_from_file
+    if seen is None and _keep_parsed and not builtin:
         seen = PARSED.get(digest)
         if isinstance(seen, Checklist):
             _clean_checklists[digest] = seen
@@ -135,7 +154,7 @@ def _checklist_from_file(path, name, max_bytes, stack, allow_outside, memo) -> t
     checklist, problems = checklist_from_document(doc, stack, allow_outside=allow_outside, memo=memo)
     if reusable and checklist is not None and not problems:
         _clean_checklists[digest] = checklist
-        if _keep_parsed or builtin:
+        if _keep_parsed and not builtin:
             PARSED.put(digest, dataclasses.replace(checklist, source=""))
     return checklist, problems
 
