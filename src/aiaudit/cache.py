@@ -13,7 +13,6 @@ never meets a stale entry; a missing, full or read-only folder only means doing 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .digest import sha256_hex
 
 #: The installed package (as in :mod:`aiaudit.paths`, which this core module does not import: messages use it).
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -80,7 +80,7 @@ def code_fingerprint(*parts: str) -> str:
                 info = entry.stat()
                 if stat.S_ISREG(info.st_mode):
                     signature.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(signature).encode()).hexdigest()[:16]
+    return sha256_hex("\n".join(signature).encode())[:16]
 
 
 def files_signature(paths) -> str | None:
@@ -96,7 +96,7 @@ def files_signature(paths) -> str | None:
         if not stat.S_ISREG(info.st_mode):
             return None
         lines.append(f"{os.fspath(path)}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return sha256_hex("\n".join(lines).encode())
 
 
 class Store:

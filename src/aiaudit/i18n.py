@@ -10,7 +10,6 @@ themselves: ``항목 {n}개``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import locale
 import os
@@ -19,6 +18,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from .digest import sha256_hex
 from .model import Text
 
 LANGS = ("en", "ko")
@@ -45,7 +45,7 @@ def _catalog() -> dict[str, dict[str, str]]:
 
     files = sorted((e for e in os.scandir(Path(__file__).parent / "locales") if e.name.endswith(".json")), key=lambda e: e.name)
     signature = "\n".join(f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in files)
-    key = "messages-" + hashlib.sha256(signature.encode()).hexdigest()
+    key = "messages-" + sha256_hex(signature.encode())
     store = Store("messages", "py{}{}".format(*sys.version_info[:2]), limit=4, plain=True)
     kept = store.get(key)
     if isinstance(kept, dict):

@@ -9,7 +9,6 @@ strings. Nothing here ever constructs a Python object from a tag.
 from __future__ import annotations
 
 import gc
-import hashlib
 import math
 import os
 import re
@@ -23,6 +22,7 @@ from typing import Any, NoReturn
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .digest import sha256_hex
 from .files import in_system_tree, note_input
 from .i18n import Msg
 from .records import record
@@ -104,7 +104,7 @@ class Document:
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        return sha256_hex(self.raw)
 
     @property
     def folder(self) -> Path:

@@ -126,13 +126,23 @@ def visible(text: object) -> str:
     whitespace runs (any Unicode space) collapsed to one space."""
     raw = unicodedata.normalize("NFC", str(text if text is not None else ""))
     raw = _INVISIBLE_CHARS.sub("", raw)
+    words = raw.split()
+    if "".join(words).isprintable():  # nothing hidden (every hidden category is unprintable): the common case
+        return " ".join(words)
     kept = "".join(ch if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES else "" for ch in raw)
     return " ".join(kept.split())
 
 
 def visible_length(text: object) -> int:
     """Characters a reader sees in ``text`` (see :func:`visible`); combining marks do not count on their own."""
-    return sum(1 for ch in visible(text) if unicodedata.category(ch) not in ("Mn", "Me"))
+    return seen_length(visible(text))
+
+
+def seen_length(seen: str) -> int:
+    """:func:`visible_length` of a text that :func:`visible` already gave."""
+    if seen.isascii():
+        return len(seen)
+    return sum(1 for ch in seen if unicodedata.category(ch) not in ("Mn", "Me"))
 
 
 # --- Markdown -----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ SRC = Path(aiaudit.__file__).resolve().parent
 LAYERS: list[tuple[str, ...]] = [
     (
         *("aiaudit", "loading", "diagnostics", "i18n", "paths", "schemas", "model", "records", "validation", "text", "files"),
-        *("csvfile", "cache"),
+        *("csvfile", "cache", "digest"),
     ),
     ("library",),
     ("audit",),

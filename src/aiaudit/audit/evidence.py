@@ -17,13 +17,13 @@ look at it without following it out, hash it once per run, and say what is wrong
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
 import unicodedata
 from pathlib import Path
 
+from ..digest import LARGE, sha256_for
 from ..files import Outside, Special, confine, note_input
 from ..i18n import Msg
 from ..model import Evidence
@@ -114,9 +114,10 @@ def _sha256_regular(target: Path, shown: str, chunk: int = 1 << 20) -> str:
         raise EvidenceUnreadable(Msg("evidence.unreadable", path=shown, reason=exc.strerror or str(exc))) from None
     hash_count += 1
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # swapped after the check
             raise EvidenceUnreadable(Msg("evidence.special", path=shown))
-        digest = hashlib.sha256()
+        digest = sha256_for(opened.st_size)
         while block := os.read(fd, chunk):
             digest.update(block)
         return digest.hexdigest()
@@ -168,9 +169,15 @@ def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> 
     return Checked(VERIFIED, found)
 
 
+def _hex(data: bytes) -> str:
+    digest = sha256_for(len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def check_bytes(entry: Evidence, data: bytes) -> Checked:
     """Check an evidence entry against a copy of the file held in memory (e.g. attached to a PDF report)."""
-    found = FileFacts(Path(entry.path or ""), len(data), hashlib.sha256(data).hexdigest())
+    found = FileFacts(Path(entry.path or ""), len(data), _hex(data))
     if entry.sha256 is None and entry.size is None:
         return Checked(UNRECORDED, found)
     if (entry.size is not None and entry.size != found.size) or (entry.sha256 is not None and entry.sha256 != found.sha256):
@@ -257,7 +264,7 @@ def store(folder: Path, name: str, source, max_bytes: int, subfolder: str = UPLO
     if not target_dir.is_dir():
         raise EvidenceUnreadable(Msg("evidence.special", path=repr(subfolder)))
     safe = safe_file_name(name)
-    digest = hashlib.sha256()
+    digest = sha256_for(LARGE)  # an upload's size is not known in advance
     size = 0
     tmp = target_dir / f".upload.{os.urandom(6).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)

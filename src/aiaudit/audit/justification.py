@@ -16,12 +16,12 @@ invisible characters, controls and runs of whitespace count for nothing. It is *
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections import Counter
 from collections.abc import Mapping
 
 from ..records import record
-from ..text import visible, visible_length
+from ..text import seen_length, visible
 
 #: A note used for this many answers (or more) among those judged is boilerplate.
 BOILERPLATE_MIN = 4
@@ -79,29 +79,41 @@ class Judgement:
         return self.problem is None
 
 
+#: What a reason key drops: anything but letters, numbers, separators and "/" (``\w`` is letters, numbers
+#: and "_"; tests/audit/test_justification_keys.py checks this against the Unicode categories, code point by code point).
+_NOT_KEY = re.compile(r"[^\w/]|_")
+
+
 def reason_key(note: object) -> str:
     """A note reduced to what it says: visible text, case-folded, punctuation and symbols dropped."""
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch == "/" else " " for ch in visible(note).casefold())
-    return " ".join(kept.split())
+    return _key(visible(note))
+
+
+def _key(seen: str) -> str:
+    return " ".join(_NOT_KEY.sub(" ", seen.casefold()).split())
 
 
 def is_placeholder(note: object) -> bool:
     """Whether a note only fills the field: no letter or digit, or a stock answer (``N/A``, ``TBD``, ...)."""
-    key = reason_key(note)
+    return _placeholder(reason_key(note))
+
+
+def _placeholder(key: str) -> bool:
     return not any(ch.isalnum() for ch in key) or key in PLACEHOLDERS or key.replace("/", " ") in PLACEHOLDERS
 
 
 def judge(notes: Mapping[str, object], min_chars: int = 1) -> dict[str, Judgement]:
     """Judge the notes of several answers together (id → note); boilerplate is counted among them."""
-    keys = {answer: reason_key(note) for answer, note in notes.items()}
+    seen = {answer: visible(note) for answer, note in notes.items()}
+    keys = {answer: _key(text) for answer, text in seen.items()}
     counts = Counter(key for key in keys.values() if key)
     out: dict[str, Judgement] = {}
-    for answer, note in notes.items():
-        length = visible_length(note)
+    for answer in notes:
+        length = seen_length(seen[answer])
         copies = counts.get(keys[answer], 0)
         if length == 0:
             problem: str | None = MISSING
-        elif is_placeholder(note):
+        elif _placeholder(keys[answer]):
             problem = PLACEHOLDER
         elif copies >= BOILERPLATE_MIN:
             problem = BOILERPLATE

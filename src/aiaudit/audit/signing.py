@@ -36,7 +36,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import UsageError
+from ..digest import sha256, sha256_hex
 from ..i18n import Msg
 from ..records import record
 
@@ -82,7 +82,7 @@ def canonical_json(value: Any) -> bytes:
 
 
 def content_sha256(data: dict, index: int) -> str:
-    return hashlib.sha256(canonical_content(data, index)).hexdigest()
+    return sha256_hex(canonical_content(data, index))
 
 
 # --- the SSHSIG blob ------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def parse_sshsig(armored: str) -> SshSig | None:
         key_type = public_key[4 : 4 + int.from_bytes(public_key[:4], "big")].decode("ascii")
     except (ValueError, UnicodeDecodeError):
         return None
-    digest = base64.b64encode(hashlib.sha256(public_key).digest()).decode("ascii").rstrip("=")
+    digest = base64.b64encode(sha256(public_key).digest()).decode("ascii").rstrip("=")
     return SshSig(namespace, f"SHA256:{digest}", key_type)
 
 
@@ -234,7 +234,7 @@ def sign_content(content: bytes, key: Path, principal: str) -> dict:
         "method": "ssh",
         "principal": principal,
         "key": parsed.fingerprint,
-        "content_sha256": hashlib.sha256(content).hexdigest(),
+        "content_sha256": sha256_hex(content),
         "value": armored + "\n",
     }
 
@@ -285,7 +285,7 @@ def check_entry(data: dict, index: int, allowed_signers: Path | None) -> Signatu
     if parsed is None or parsed.namespace != NAMESPACE:
         return SignatureCheck(index, name, INVALID, Msg("signature.malformed", name=name), principal)
     content = canonical_content(data, index)
-    found = hashlib.sha256(content).hexdigest()
+    found = sha256_hex(content)
     common = {"principal": principal, "key": parsed.fingerprint}
     if signature.get("content_sha256") != found:
         return SignatureCheck(index, name, INVALID, Msg("signature.changed", name=name, principal=principal), **common)

@@ -19,13 +19,13 @@ diagnostics are reported by the same outputs.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..digest import sha256_hex
 from ..i18n import Msg
 from ..model import Item
 from ..policy.rules import FAIL, PASS, WAIVED, GateResult, RuleResult, Violation, answered_findings
@@ -107,7 +107,7 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across edits of the file: from the rule id, the subject and its key (never a line number)."""
         key = self.violation.key if self.violation is not None else ""
-        return hashlib.sha256(f"{self.rule.id}|{self.subject}|{key}".encode()).hexdigest()[:32]
+        return sha256_hex(f"{self.rule.id}|{self.subject}|{key}".encode())[:32]
 
 
 def findings(result: GateResult, waived: bool = True) -> Iterator[Finding]:
@@ -239,7 +239,7 @@ class GateFailure:
 
 
 def diagnostic_fingerprint(d: Diagnostic) -> str:
-    return hashlib.sha256(f"{d.code}|{d.file}|{d.path}|{d.line}|{d.col}".encode()).hexdigest()[:32]
+    return sha256_hex(f"{d.code}|{d.file}|{d.path}|{d.line}|{d.col}".encode())[:32]
 
 
 # --- verdict, paths, regions --------------------------------------------------------------------

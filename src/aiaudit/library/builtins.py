@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
+from ..digest import sha256_hex
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, read_limited
 from ..paths import data_dir
 
@@ -38,7 +38,7 @@ def load_builtin(path: Path, name: str | None = None, max_bytes: int = DEFAULT_M
     except ValueError:
         rel = None  # not a shipped file: the cache (750 KiB of JSON) is not even read
     entry = _builtin_cache().get(rel) if rel else None
-    if entry is not None and entry["sha256"] == hashlib.sha256(raw).hexdigest():
+    if entry is not None and entry["sha256"] == sha256_hex(raw):
         return Document(name, entry["data"], raw)
     return load_bytes(raw, name, max_bytes)
 

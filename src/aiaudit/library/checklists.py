@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import hashlib
 import os
 from functools import cache
 from pathlib import Path
 
 from ..cache import Store, code_fingerprint, files_signature
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
+from ..digest import sha256_hex
 from ..files import Outside, Special, confine, note_input, regular
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
@@ -135,7 +135,7 @@ def _parse_checklist_file(path, name, max_bytes, stack, allow_outside, memo) -> 
         raw = read_limited(path, max_bytes, source)
     except DiagnosticError as exc:
         return None, exc.diagnostics
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_hex(raw)
     seen = _clean_checklists.get(digest)
     builtin = source.startswith(BUILTIN_PREFIX)  # kept by signature in _checklist_from_file
     if seen is None and _keep_parsed and not builtin:

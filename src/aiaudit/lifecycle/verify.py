@@ -17,7 +17,6 @@ Exit codes: 0 every check passed or was skipped, 1 a check failed, 2 the input i
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import field
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..audit import evidence as ev
 from ..audit import signing
 from ..audit.load import audit_from_document
 from ..diagnostics import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError
+from ..digest import sha256_hex
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file, read_limited
 from ..records import record
@@ -275,7 +275,7 @@ def verify_pdf(
 ) -> Verification:
     """Verify a PDF report: the embedded audit's integrity, then the audit's own checks."""
     embedded = read_pdf(path)
-    digest = hashlib.sha256(embedded.raw).hexdigest()
+    digest = sha256_hex(embedded.raw)
     result = Verification(str(path), "pdf", digest)
     label = f"{path}!{embedded.name}"
     recorded = [(what, value) for what, value in (("description", embedded.described), ("keyword", embedded.keyword)) if value]
