@@ -253,6 +253,9 @@ class Audit:
     engagement: dict[str, Any] = field(default_factory=dict)  # how the report presents the audit (cover, document control)
     raw: bytes = field(default=b"", repr=False)
     doc: Any = field(default=None, repr=False, compare=False)  # the loaded Document (positions for the policy engine)
+    #: What the loader found of each evidence entry, by (item id, entry index, outside allowed): the
+    #: policy engine and the report reuse it, so a command looks at each file once.
+    evidence_checked: dict[tuple[str, int, bool], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def system_name(self) -> str:

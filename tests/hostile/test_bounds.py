@@ -146,6 +146,29 @@ def test_each_evidence_file_is_hashed_once_per_run(cli, proj, monkeypatch):
     assert evidence.hash_count - before == 1
 
 
+def test_a_command_looks_at_each_evidence_entry_once(cli, proj, monkeypatch):
+    """The loader's look at an entry (resolve, stat, hash) is reused by the policy engine and the report."""
+    from aiaudit.audit import evidence
+
+    audit = _many_citations(proj, [f"evidence/{n}.txt" for n in range(5)])
+    for n in range(5):
+        (proj / "evidence" / f"{n}.txt").write_text(f"file {n}", encoding="utf-8")
+    looks: list[str] = []
+    real = evidence.check
+
+    def counting(entry, folder, allow_outside=False):
+        looks.append(entry.path)
+        return real(entry, folder, allow_outside)
+
+    monkeypatch.setattr(evidence, "check", counting)
+    assert cli("gate", audit, "-p", "preset:genai-baseline").exit_code in (0, 1)
+    gate_looks = sorted(looks)
+    looks.clear()
+    assert cli("report", audit, "-o", proj / "r.html").exit_code == 0
+    assert sorted(looks) == gate_looks
+    assert gate_looks.count("evidence/3.txt") == 1 and len(gate_looks) == len(set(gate_looks))
+
+
 def test_each_image_is_inlined_once_per_report(cli, proj, tmp_path):
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 50_000
     (proj / "evidence" / "shot.png").write_bytes(png)

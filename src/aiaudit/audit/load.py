@@ -67,8 +67,9 @@ def audit_from_document(
     problems.extend(_conflicting_items(checklists, doc))
     known = {item.id for c in checklists for item in c.items}
     answers: dict[str, Answer] = {}
+    looks: dict = {}
     for item_id, raw in data["answers"].items():
-        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence)
+        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence, looks)
         if answer is not None:
             answers[item_id] = answer
             if answer.review is not None:
@@ -96,12 +97,19 @@ def audit_from_document(
         engagement=dict(data.get("engagement") or {}),
         raw=doc.raw,
         doc=doc,
+        evidence_checked=looks,
     )
     return audit, sorted(set(problems))
 
 
 def check_answer(
-    doc: Document, item_id: str, raw: dict, known: set[str] | dict, allow_outside: bool = False, evidence: bool = True
+    doc: Document,
+    item_id: str,
+    raw: dict,
+    known: set[str] | dict,
+    allow_outside: bool = False,
+    evidence: bool = True,
+    looks: dict | None = None,
 ) -> tuple[Answer | None, list[Diagnostic]]:
     """One answer of a schema-valid audit: its model (None for an unknown item) and its diagnostics.
 
@@ -117,7 +125,7 @@ def check_answer(
     if answer.due is not None and not _real_date(answer.due):  # a due date may lie ahead, but must exist
         problems.append(doc.diagnostic("E408", Msg("audit.impossible_date", date=answer.due), where + ("due",)))
     if evidence:
-        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside))
+        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside, looks))
     return answer, problems
 
 
@@ -293,8 +301,12 @@ def _check_dates(doc: Document, dated: list[tuple[tuple, object]], today: _dt.da
     return out
 
 
-def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool) -> list[Diagnostic]:
-    """E403/E404 for evidence that is missing, unreadable or outside the folder; W402 when it changed."""
+def _evidence_problems(
+    answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool, looks: dict | None = None
+) -> list[Diagnostic]:
+    """E403/E404 for evidence that is missing, unreadable or outside the folder; W402 when it changed.
+
+    ``looks`` receives what was found of each entry (see :attr:`Audit.evidence_checked`)."""
     if doc.name.startswith(BUILTIN_PREFIX):
         return []
     folder = Path(doc.name).parent
@@ -304,6 +316,8 @@ def _evidence_problems(answer: Answer, raw: dict, doc: Document, where: tuple, a
             continue
         epath = where + ("evidence", n, "path")
         checked = ev.check(item, folder, allow_outside)
+        if looks is not None:
+            looks[(answer.item_id, n, allow_outside)] = checked
         if checked.check == ev.OUTSIDE:
             out.append(doc.diagnostic("E404", checked.problem, epath))
         elif checked.check in (ev.MISSING, ev.UNREADABLE):

@@ -458,7 +458,7 @@ def _evidence_integrity(ctx: _Context) -> Iterator[RuleResult]:
                 unrecorded += 1
                 continue
             checked += 1
-            problem = _integrity_problem(ctx, folder, r.item.id, item)
+            problem = _integrity_problem(ctx, folder, r.item.id, item, n)
             if problem is not None:
                 where = ctx.where(("answers", r.item.id, "evidence", n))
                 violations.append(ctx.violation(rule_id, r, problem, where, key=item.path))
@@ -467,8 +467,8 @@ def _evidence_integrity(ctx: _Context) -> Iterator[RuleResult]:
     yield _result(rule_id, "evidence-integrity", title, True, message, ctx.where(("answers",), key=True), violations, notes)
 
 
-def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item) -> Msg | None:
-    checked = ev.check(item, folder, ctx.allow_outside)
+def _integrity_problem(ctx: _Context, folder: Path, item_id: str, item, n: int) -> Msg | None:
+    checked = ev.check_in(ctx.evaluation.audit, item_id, n, item, folder, ctx.allow_outside)
     if checked.check == ev.OUTSIDE:
         return ctx.t("integrity.outside", item=item_id, path=item.path)
     if checked.check == ev.MISSING:

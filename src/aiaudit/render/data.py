@@ -275,7 +275,7 @@ def _evidence_index(
         if r.answer is None:
             continue
         for n, e in enumerate(r.answer.evidence):
-            checked = _evidence.check(e, folder, options.allow_outside_evidence)
+            checked = _evidence.check_in(audit, r.item.id, n, e, folder, options.allow_outside_evidence)
             found = checked.file
             if found is not None:
                 files[e.path] = found.path
