@@ -196,3 +196,19 @@ def test_stale_folders_of_older_code_are_removed(tmp_path, monkeypatch):
     cache.Store("test", "new").put("k", 1)
     assert not old.exists() and recent.exists() and other.exists()
     assert (tmp_path / "test-new" / "k.pickle").exists()
+
+
+def test_policy_presets_come_from_the_cache_the_second_time(cache_dir, monkeypatch):
+    from aiaudit.policy import load as policy_load
+
+    first = policy_load.load_policy("preset:genai-baseline")
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the preset was parsed again")
+
+    monkeypatch.setattr(policy_load, "load_bytes", no_parse)
+    again = policy_load.load_policy("preset:genai-baseline")
+    assert again == first and again.must_meet_items == first.must_meet_items
+    with pytest.raises(Exception) as unknown:
+        policy_load.load_policy("preset:no-such-preset")
+    assert "no-such-preset" in str(unknown.value)

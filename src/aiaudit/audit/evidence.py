@@ -232,8 +232,8 @@ def locate(folder: Path, given: str, allow_outside: bool = False) -> tuple[FileF
 UPLOAD_FOLDER = "evidence"
 #: Characters never kept in an uploaded file's name: path separators, characters Windows forbids,
 #: controls and bidirectional overrides (they would make a name read differently from what it is).
-_UNSAFE_NAME = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_UNSAFE_NAME = '[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+_RESERVED = r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$"  # compiled on first use (uploads only): re caches them
 _NAME_BYTES = 120
 
 
@@ -244,8 +244,8 @@ class EvidenceTooLarge(ValueError):
 def safe_file_name(name: str) -> str:
     """A file name for an uploaded file: its last path part only, NFC, no separators, controls or leading dots."""
     base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE_NAME.sub("_", base).strip(" .")
-    if not base or _RESERVED.match(base):
+    base = re.sub(_UNSAFE_NAME, "_", base).strip(" .")
+    if not base or re.match(_RESERVED, base, re.IGNORECASE):
         base = f"evidence-{base}" if base else "evidence"
     stem, dot, ext = base.rpartition(".")
     if not dot or not stem or len(ext) > 16:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import DiagnosticError, UsageError, has_errors
 from ..i18n import Msg
@@ -42,7 +42,9 @@ from ..model import Audit, ChecklistChange, Text
 from ..records import record
 from .evaluation import evaluate
 from .load import audit_from_document
-from .roundtrip import Change
+
+if TYPE_CHECKING:
+    from .roundtrip import Change
 
 #: Step kinds, in the order a plan lists them.
 KINDS = ("renamed", "split", "merged", "removed", "reworded", "recited", "added", "unexplained")
@@ -96,6 +98,8 @@ class Plan:
 
     @property
     def changes(self) -> list[Change]:
+        from .roundtrip import Change  # only an upgrade that writes needs the editing machinery
+
         """The edits to save (nothing when the audit is up to date)."""
         out = []
         if any(p.changed for p in self.pins):
