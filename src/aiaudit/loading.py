@@ -334,7 +334,7 @@ def _load_text(text: str, raw: bytes, name: str, keep_tree: bool = False) -> Doc
     if not isinstance(root, yaml.MappingNode):
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         raise DiagnosticError([Diagnostic(name, line, col, "E106", Msg("load.not_mapping"))])
-    if "&" in text and _ANCHOR.search(text):  # only anchors and aliases can make the node graph expand
+    if has_anchor(text):  # only anchors and aliases can make the node graph expand
         _check_expansion(root, name, len(text))
     builder = _Builder(name)
     data = builder.build(root, 0)
@@ -343,6 +343,16 @@ def _load_text(text: str, raw: bytes, name: str, keep_tree: bool = False) -> Doc
     if keep_tree:  # positions are indexed from the tree when first asked for
         return Document(name, data, raw, None, root)
     return Document(name, data, raw, _index(root, data))
+
+
+def has_anchor(text: str) -> bool:
+    """Whether ``text`` may hold a YAML anchor (``&name`` where YAML allows one); false positives only cost a check."""
+    return "&" in text and _ANCHOR.search(text) is not None
+
+
+def is_number(text: str) -> bool:
+    """Whether the loader (YAML 1.2 core schema) reads the plain scalar ``text`` as a number."""
+    return bool(_INT_RE.fullmatch(text) or _FLOAT_RE.fullmatch(text))
 
 
 def compose(text: str) -> Any:

@@ -23,23 +23,16 @@ would read back as something else (dates, numbers, ``yes``) double-quoted.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import yaml
 
+from ..loading import has_anchor, is_number
 from ..records import record
 
 #: Lists of scalars up to this many characters are written in flow style (``[a, b]``), as the round trip does.
 FLOW_LIMIT = 72
 
-# An anchor token (&name) where YAML allows one (no anchor, no alias); a false positive only costs the fallback.
-_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
-# What the loader (YAML 1.2 core schema) reads as a number even though a YAML 1.1 reader sees text.
-_NUMBER_12 = re.compile(
-    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
-    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
-)
 
 
 class Unsafe(Exception):
@@ -66,7 +59,7 @@ def edit(text: str, root: Any, data: Any, changes: list[tuple[tuple[str, ...], A
     """
     if root is None or not isinstance(root, yaml.MappingNode) or root.flow_style:
         raise Unsafe("not a block mapping")
-    if "&" in text and _ANCHOR.search(text):  # the plain search first: the pattern is slow on large files
+    if has_anchor(text):  # no anchor, no alias: a false positive only costs the fallback
         raise Unsafe("anchors or aliases")
     ed = _Editor(text, indent)
     for path, value in changes:
@@ -421,7 +414,7 @@ def plain_ok(text: str, flow: bool = False) -> bool:
     if text[0] in "0123456789+-.~nNtTfFyYoO" or text.lower().startswith(("0o", "0x")):
         if _resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str":
             return False  # dates, numbers, null, yes/no, 12:30 ...
-        if _NUMBER_12.fullmatch(text):
+        if is_number(text):  # what the loader (YAML 1.2 core schema) reads as a number, a YAML 1.1 reader as text
             return False
     return True
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from click import Context, Parameter
-from click.shell_completion import CompletionItem
+
+if TYPE_CHECKING:  # imported when a completion runs (see _item): not on every command's start-up
+    from click.shell_completion import CompletionItem
 
 PRESET = "preset:"
 GATE_FORMATS = ("text", "json", "junit", "sarif", "github", "gitlab")
@@ -20,8 +23,14 @@ REPORT_FORMATS = ("html", "pdf", "md", "json")
 STATUSES = ("met", "partial", "not_met", "na", "unanswered")
 
 
+def _item(value: str, help: str | None = None) -> CompletionItem:
+    from click.shell_completion import CompletionItem
+
+    return CompletionItem(value, help=help)
+
+
 def _items(values: Iterable[str], incomplete: str, help: dict[str, str] | None = None) -> list[CompletionItem]:
-    return [CompletionItem(v, help=(help or {}).get(v)) for v in values if v.startswith(incomplete)]
+    return [_item(v, (help or {}).get(v)) for v in values if v.startswith(incomplete)]
 
 
 def _safe(build: Callable[[], list[CompletionItem]]) -> list[CompletionItem]:
@@ -48,9 +57,9 @@ def _paths(incomplete: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> li
         except OSError:
             continue
         if is_dir:
-            out.append(CompletionItem(base + entry.name + "/"))
+            out.append(_item(base + entry.name + "/"))
         elif entry.name.lower().endswith(suffixes):
-            out.append(CompletionItem(base + entry.name))
+            out.append(_item(base + entry.name))
     return out
 
 
@@ -58,7 +67,7 @@ def complete_gate_format(ctx: Context, param: Parameter, incomplete: str) -> lis
     """``--format`` of ``aiaudit gate``: a format name, or ``FMT:FILE`` with FILE completed."""
     fmt, sep, rest = incomplete.partition(":")
     if sep and fmt in GATE_FORMATS:
-        return _safe(lambda: [CompletionItem(f"{fmt}:{i.value}") for i in _paths(rest, ("",))])
+        return _safe(lambda: [_item(f"{fmt}:{i.value}") for i in _paths(rest, ("",))])
     return _items(GATE_FORMATS, incomplete)
 
 
