@@ -13,7 +13,7 @@ from aiaudit.text import _HIDDEN_CATEGORIES, _INVISIBLE_CHARS, visible, visible_
 
 
 def _visible_by_definition(text: str) -> str:
-    raw = _INVISIBLE_CHARS.sub("", unicodedata.normalize("NFC", text))
+    raw = unicodedata.normalize("NFC", text).translate(_INVISIBLE_CHARS)
     kept = "".join(ch if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES else "" for ch in raw)
     return " ".join(kept.split())
 

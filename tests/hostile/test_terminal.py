@@ -243,3 +243,20 @@ def test_gate_junit_does_not_tell_the_ci_machine_name(tmp_path):
 
     result = _gate_result(tmp_path, "x")
     assert f'hostname="{os.uname().nodename}"' not in render("junit", result, "en") or os.uname().nodename == "localhost"
+
+
+def test_the_escape_tables_cover_exactly_the_unsafe_characters():
+    """Every code point: escaped by terminal_safe/json_safe exactly when the documented class holds it."""
+    import re
+    import sys
+
+    from aiaudit.text import json_safe, terminal_safe
+
+    unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unsafe.fullmatch(ch):
+            assert terminal_safe(ch) == (f"\\x{cp:02x}" if cp < 0x80 else f"\\u{cp:04x}")
+            assert json_safe(ch) == f"\\u{cp:04x}"
+        else:
+            assert terminal_safe(ch) == ch == json_safe(ch)
