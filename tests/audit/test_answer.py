@@ -179,6 +179,25 @@ def test_a_save_that_would_add_an_error_is_refused(audit):
     assert load_audit(audit).answers["ACC-01"].status == "met"
 
 
+def test_one_answer_saves_beside_problems_of_other_answers_and_still_refuses_new_ones(audit, invoke):
+    """``aiaudit answer`` checks the answer it changes (before and after), not the whole file on opening:
+    a problem elsewhere neither blocks the save nor is reported as the save's; a problem the save adds is refused."""
+    text = audit.read_text(encoding="utf-8")
+    audit.write_text(text.replace('date: "2026-11-20"', 'date: "2026-02-30"'), encoding="utf-8")  # E408 in TR-01
+    result = invoke("answer", audit, "ACC-01", "-s", "met", "-n", "The team lead signs off every release in the repository.")
+    assert result.exit_code == 0, result.stderr
+    assert "E408" not in result.stderr
+    assert Editor(audit, answered_by="x").audit.answers["ACC-01"].status == "met"
+    before = audit.read_bytes()
+    result = invoke("answer", audit, "SEC-01", "-s", "met", "-e", "evidence/missing.pdf")
+    assert result.exit_code != 0 and audit.read_bytes() == before
+    editor = Editor(audit, answered_by="x", date="2026-11-25", checked=False)
+    with pytest.raises(Exception, match="E403"):
+        editor.save({"SEC-02": {"status": "met", "evidence": [{"path": "evidence/gone.pdf"}]}})
+    assert audit.read_bytes() == before
+    assert any(d.code == "E408" for d in Editor(audit, answered_by="x").baseline)  # a full open still sees it
+
+
 # --- bulk import -------------------------------------------------------------------------------------
 
 

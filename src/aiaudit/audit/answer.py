@@ -203,7 +203,12 @@ class Editor:
         max_bytes: int = DEFAULT_MAX_BYTES,
         answered_by: str | None = None,
         date: str | None = None,
+        checked: bool = True,
     ):
+        """``checked=False``: the answers already in the file are not checked on opening (their
+        diagnostics are not in :attr:`baseline`); a save still checks the answers it changes,
+        before and after. For one scripted answer, where nothing shows the others' problems."""
+        self.checked = checked
         self.path = Path(path)
         self.name = str(path)
         self.allow_outside = allow_outside
@@ -223,7 +228,9 @@ class Editor:
         # Evidence files are read only for the answers a save changes (see _check_answers), so
         # opening a large audit never hashes every file it cites.
         doc = load_file(self.path, max_bytes=self.max_bytes, name=self.name, keep_tree=True)
-        audit, problems = audit_from_document(doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes, evidence=False)
+        audit, problems = audit_from_document(
+            doc, allow_outside=self.allow_outside, max_bytes=self.max_bytes, evidence=False, answers_checked=self.checked
+        )
         if audit is None:
             raise DiagnosticError(problems)
         return doc, audit, problems
@@ -656,7 +663,7 @@ def answer_one(
     from .lock import audit_lock
 
     with audit_lock(path):
-        editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date)
+        editor = Editor(path, allow_outside=allow_outside, max_bytes=max_bytes, answered_by=answered_by, date=date, checked=False)
         return editor.answer(inp)
 
 

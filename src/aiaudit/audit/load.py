@@ -37,12 +37,19 @@ def audit_from_file(
 
 
 def audit_from_document(
-    doc: Document, allow_outside: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, evidence: bool = True
+    doc: Document,
+    allow_outside: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    evidence: bool = True,
+    answers_checked: bool = True,
 ) -> tuple[Audit | None, list[Diagnostic]]:
     """Build an :class:`Audit` from a loaded document, with schema and semantic diagnostics.
 
     ``evidence=False`` skips reading the evidence files (no E403/E404/W402): for an editor that
     checks the evidence of the answers it changes, before and after (:mod:`aiaudit.audit.answer`).
+    ``answers_checked=False`` also skips the semantic checks of the answers and the profile (the
+    schema and the checklists are still checked): for a command that changes one answer and checks
+    that one before and after (``aiaudit answer``).
     """
     if doc.data.get("kind") != "audit":
         return None, [doc.diagnostic("E107", Msg("audit.not_audit"), ("kind",))]
@@ -68,6 +75,9 @@ def audit_from_document(
     known = {item.id for c in checklists for item in c.items}
     answers: dict[str, Answer] = {}
     looks: dict = {}
+    if not answers_checked:
+        answers = {item_id: _answer(item_id, raw) for item_id, raw in data["answers"].items() if item_id in known}
+        return _audit(doc, data, refs, checklists, answers, looks), sorted(set(problems))
     for item_id, raw in data["answers"].items():
         answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence, looks)
         if answer is not None:
@@ -82,7 +92,11 @@ def audit_from_document(
 
     problems.extend(_profile_problems(data["system"], doc))
     problems.extend(_engagement_problems(data.get("engagement") or {}, doc))
-    audit = Audit(
+    return _audit(doc, data, refs, checklists, answers, looks), sorted(set(problems))
+
+
+def _audit(doc: Document, data: dict, refs: list, checklists: list, answers: dict, looks: dict) -> Audit:
+    return Audit(
         name=doc.name,
         sha256=doc.sha256,
         checklist_refs=tuple(refs),
@@ -99,7 +113,6 @@ def audit_from_document(
         doc=doc,
         evidence_checked=looks,
     )
-    return audit, sorted(set(problems))
 
 
 def check_answer(
