@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import field
+from functools import cached_property
 from typing import Any
 
 from .records import record
@@ -243,7 +244,6 @@ class Audit:
     """A filled-in audit file, with the checklists it uses resolved."""
 
     name: str  # the file name as the user gave it
-    sha256: str
     checklist_refs: tuple[ChecklistRef, ...]
     checklists: tuple[Checklist, ...]
     system: dict[str, Any]
@@ -256,6 +256,13 @@ class Audit:
     #: What the loader found of each evidence entry, by (item id, entry index, outside allowed): the
     #: policy engine and the report reuse it, so a command looks at each file once.
     evidence_checked: dict[tuple[str, int, bool], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The sha256 of the file's bytes (computed when first asked for: a save need not hash the file)."""
+        from .digest import sha256_hex
+
+        return sha256_hex(self.raw)
 
     @property
     def system_name(self) -> str:

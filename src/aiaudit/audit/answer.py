@@ -458,7 +458,7 @@ class Editor:
             raise DiagnosticError(added)
         old = self.audit.answers
         merged = {k: changed.get(k) or old[k] for k in answers if k in changed or k in old}
-        audit = dataclasses.replace(self.audit, sha256=doc.sha256, raw=doc.raw, answers=merged)
+        audit = dataclasses.replace(self.audit, raw=doc.raw, answers=merged, doc=doc)
         prefixes = tuple(json_path(("answers", i)) for i in item_ids)
         kept = [d for d in self.baseline if not any(d.path == p or d.path.startswith((p + ".", p + "[")) for p in prefixes)]
         return audit, sorted(set(kept + fresh))

@@ -98,7 +98,6 @@ def audit_from_document(
 def _audit(doc: Document, data: dict, refs: list, checklists: list, answers: dict, looks: dict) -> Audit:
     return Audit(
         name=doc.name,
-        sha256=doc.sha256,
         checklist_refs=tuple(refs),
         checklists=tuple(checklists),
         system=data["system"],
