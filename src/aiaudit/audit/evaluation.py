@@ -174,19 +174,32 @@ class Evaluation:
         return facts(self.audit.system)
 
     @cached_property
-    def _standings(self) -> dict[str, FrameworkStanding]:
-        from ..library.catalog import framework_of, frameworks
+    def _cited(self) -> tuple[dict[str, list[ItemResult]], tuple[str, ...]]:
+        """The results citing each clause id, and the ids of the frameworks the items cite (sorted)."""
+        from ..library.catalog import framework_of
 
-        catalog = frameworks()
         cited: dict[str, list[ItemResult]] = {}
         for r in self.results:
             for ref in r.item.refs:
                 cited.setdefault(ref, []).append(r)
-        referenced = sorted({fw.id for ref in cited if (fw := framework_of(ref)) is not None})
-        out = {}
-        for fw_id in referenced:
-            fw = catalog[fw_id]
-            scope = framework_standing(fw, self.facts)
+        referenced = tuple(sorted({fw.id for ref in cited if (fw := framework_of(ref)) is not None}))
+        return cited, referenced
+
+    @cached_property
+    def _standing_memo(self) -> dict[str, FrameworkStanding]:
+        return {}
+
+    def standing(self, fw_id: str) -> FrameworkStanding:
+        """One cited framework's standing, computed when first asked for (a command that needs only
+        the laws' scope does not weigh every clause of every framework)."""
+        memo = self._standing_memo
+        found = memo.get(fw_id)
+        if found is None:
+            from ..library.catalog import frameworks
+
+            cited = self._cited[0]
+            fw = frameworks()[fw_id]
+            scope = self.scope(fw_id)
             rows = tuple(
                 CrosswalkRow(
                     clause,
@@ -195,8 +208,16 @@ class Evaluation:
                 )
                 for clause in fw.clauses
             )
-            out[fw_id] = FrameworkStanding(fw, scope, rows, _clause_score(rows) if scope.reaches else None)
-        return out
+            found = memo[fw_id] = FrameworkStanding(fw, scope, rows, _clause_score(rows) if scope.reaches else None)
+        return found
+
+    @property
+    def _standings(self) -> dict[str, FrameworkStanding]:
+        return {fw_id: self.standing(fw_id) for fw_id in self._cited[1]}
+
+    def cited_frameworks(self) -> tuple[str, ...]:
+        """Ids of the frameworks the audit's items cite, sorted."""
+        return self._cited[1]
 
     def standings(self) -> dict[str, FrameworkStanding]:
         """Every framework the audit's items cite, with its scope, its clauses' applicability and its score."""
@@ -226,8 +247,8 @@ class Evaluation:
 
     def crosswalk(self, framework_id: str) -> list[CrosswalkRow]:
         """Every clause of a framework, whether it binds the system, and the applicable items that refer to it."""
-        if framework_id in self._standings:
-            return list(self._standings[framework_id].rows)
+        if framework_id in self._cited[1]:
+            return list(self.standing(framework_id).rows)
         from ..library.catalog import frameworks
 
         fw = frameworks()[framework_id]
@@ -236,11 +257,17 @@ class Evaluation:
 
     def scope(self, framework_id: str) -> Standing:
         """Whether a framework of the catalog reaches the system (cited by the audit's items or not)."""
-        if framework_id in self._standings:
-            return self._standings[framework_id].scope
-        from ..library.catalog import frameworks
+        memo = self._scope_memo
+        found = memo.get(framework_id)
+        if found is None:
+            from ..library.catalog import frameworks
 
-        return framework_standing(frameworks()[framework_id], self.facts)
+            found = memo[framework_id] = framework_standing(frameworks()[framework_id], self.facts)
+        return found
+
+    @cached_property
+    def _scope_memo(self) -> dict[str, Standing]:
+        return {}
 
 
 def _clause_score(rows: tuple[CrosswalkRow, ...]) -> Score | None:

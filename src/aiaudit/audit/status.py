@@ -130,11 +130,11 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 def laws(evaluation: Evaluation) -> list[tuple[Text, str, int]]:
     """Each binding law the audit's items cite: its short name, whether it reaches the system, and how many
     of its clauses wait for a classification."""
-    return [
-        (st.framework.short, st.scope.status, len(st.undetermined))
-        for st in evaluation.standings().values()
-        if st.framework.scope is not None
-    ]
+    from ..library.catalog import frameworks
+
+    catalog = frameworks()
+    laws = [fw_id for fw_id in evaluation.cited_frameworks() if catalog[fw_id].scope is not None]
+    return [(st.framework.short, st.scope.status, len(st.undetermined)) for st in map(evaluation.standing, laws)]
 
 
 def format_text(p: Progress, lang: str, verdict=None) -> str:
