@@ -97,10 +97,14 @@ def generate(folder: Path, items: int) -> Path:
     return path
 
 
-def _env() -> dict[str, str]:
-    """The environment of the timed processes: bytecode cached, as an installed package has it."""
+def _env(cache: bool = True) -> dict[str, str]:
+    """The environment of the timed processes: bytecode cached, as an installed package has it;
+    aiaudit's own cache (parsed checklists, presets, messages) on, or off with ``cache=False``."""
     env = dict(os.environ, AIAUDIT_LANG="en", NO_COLOR="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("AIAUDIT_NO_CACHE", None)
+    if not cache:
+        env["AIAUDIT_NO_CACHE"] = "1"
     return env
 
 
@@ -109,10 +113,10 @@ def _env() -> dict[str, str]:
 CPU: list[float] = []
 
 
-def _time(cmd: list[str], cwd: Path) -> float:
+def _time(cmd: list[str], cwd: Path, cache: bool = True) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=_env())
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, env=_env(cache))
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
@@ -167,13 +171,18 @@ def run(items: int, runs: int, keep: bool) -> dict[str, float]:
         ids = [line.strip()[:-1] for line in text.splitlines() if line.startswith("  B") and line.endswith(":")]
         _time([*_aiaudit(), "status", "audit.yaml"], folder)  # warm-up: bytecode written
         times = []
+        cold: list[float] = []  # the same with aiaudit's cache off: a first run, or after a change of the checklist
         CPU.clear()
         statuses = ("met", "partial", "not_met")
         for n in range(runs):
-            item_id = ids[(n * 37) % len(ids)]
-            cmd = [*_aiaudit(), "answer", "audit.yaml", item_id, "--status", statuses[n % 3]]
-            cmd += ["--note", f"Benchmark run {n}: reviewed.", "--evidence", f"evidence/e{n % 20}.txt", "--by", "bench"]
-            times.append(_time(cmd, folder))
+            for cache, into in ((True, times), (False, cold)):
+                item_id = ids[(n * 37 + (0 if cache else 11)) % len(ids)]
+                cmd = [*_aiaudit(), "answer", "audit.yaml", item_id, "--status", statuses[n % 3]]
+                cmd += ["--note", f"Benchmark run {n}: reviewed.", "--evidence", f"evidence/e{n % 20}.txt", "--by", "bench"]
+                cpu_before = len(CPU)
+                into.append(_time(cmd, folder, cache))
+                if not cache:
+                    del CPU[cpu_before:]  # the CPU figure is that of the runs with the cache
         from aiaudit.audit.load import load_audit
 
         audit_model = load_audit(audit)  # still a valid audit after every run
@@ -185,12 +194,14 @@ def run(items: int, runs: int, keep: bool) -> dict[str, float]:
         cpu = statistics.median(CPU) * 1000 if CPU else float("nan")
         print(f"  aiaudit answer, fresh process, {runs} runs: median {median:.0f} ms   min {low:.0f} ms   max {high:.0f} ms")
         print(f"    CPU time (user + system) of the process: median {cpu:.0f} ms")
+        no_cache = statistics.median(cold) * 1000
+        print(f"  with aiaudit's cache off (AIAUDIT_NO_CACHE=1: the checklist parsed): median {no_cache:.0f} ms")
         print(f"  comments above every answer kept: {comments_kept}")
         for name, seconds in phases.items():
             print(f"    {name:<56} {seconds * 1000:7.1f} ms")
         if keep:
             print(f"  kept: {folder}")
-        return {"median": median, "cpu": cpu}
+        return {"median": median, "cpu": cpu, "no_cache": statistics.median(cold) * 1000}
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)

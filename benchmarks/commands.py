@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15, help="timed runs per command (median reported)")
     parser.add_argument("--example", default=str(ROOT / "examples" / "support-chatbot" / "audit.yaml"))
     parser.add_argument("--policy", default="preset:genai-baseline")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run with AIAUDIT_NO_CACHE=1 (built checklists, catalog, presets and messages not kept): a first run",
+    )
     add_common_arguments(parser)
     args = parser.parse_args(argv)
 
@@ -60,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             "aiaudit gate (sarif + junit files)": ([*gate, "-f", "sarif:out.sarif", "-f", "junit:out.xml"], (0, 1)),
             "aiaudit report -o report.html": ([*aiaudit, "report", audit, "-o", "report.html"], (0,)),
         }
-        env = child_env()
+        env = child_env(AIAUDIT_NO_CACHE="1") if args.no_cache else child_env()
+        if not args.no_cache:
+            env.pop("AIAUDIT_NO_CACHE", None)
         cpu: dict[str, list[float]] = {}
         times = interleaved(commands, max(args.runs, 5), cwd, env, warmup=2, cpu=cpu)
     finally:
@@ -73,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu_floor, cpu_html_floor = cpu_medians[names[1]], cpu_medians[names[2]]
     print(f"commands on {example.relative_to(ROOT) if example.is_relative_to(ROOT) else example}: {args.runs} cold runs each")
     print(describe_python())
+    print("aiaudit's cache: " + ("off (AIAUDIT_NO_CACHE=1)" if args.no_cache else "on (filled by the warm-up runs)"))
     targets = Targets()
     for name, values in times.items():
         base = html_floor if "html" in name and name.startswith("aiaudit report") else floor
