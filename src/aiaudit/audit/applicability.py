@@ -23,6 +23,7 @@ Every "no" carries the reason, for the report's list of clauses that do not appl
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from ..i18n import Msg
@@ -220,28 +221,35 @@ class ClauseApplicability:
     applies_from: str | None = None
 
 
+@cache
+def _because(key: str, **args: object) -> Msg:
+    """A reason message, made once per distinct reason: a framework's clauses share a few reasons,
+    and a message renders its English text when it is made."""
+    return Msg(key, **args)
+
+
 def clause_applicability(clause: Clause, fw: Framework, f: SystemFacts, standing: Standing | None = None) -> ClauseApplicability:
     """Whether ``clause`` of ``fw`` binds the system described by ``f``."""
     standing = standing or framework_standing(fw, f)
     if clause.informational:
-        return ClauseApplicability(False, reason=Msg("applicability.informational"))
+        return ClauseApplicability(False, reason=_because("applicability.informational"))
     if not standing.reaches:
-        return ClauseApplicability(False, reason=Msg("applicability.framework_not_in_scope", framework=fw.short))
+        return ClauseApplicability(False, reason=_because("applicability.framework_not_in_scope", framework=fw.short))
     group = fw.obligation(clause.obligation) if clause.obligation else None
     rule = clause.applies_to
     if rule is not None and rule.roles and not (set(rule.roles) & f.roles):
-        return ClauseApplicability(False, reason=Msg("applicability.role", roles=", ".join(rule.roles)))
+        return ClauseApplicability(False, reason=_because("applicability.role", roles=", ".join(rule.roles)))
     if rule is not None and rule.modalities and not (set(rule.modalities) & f.modalities):
-        return ClauseApplicability(False, reason=Msg("applicability.modality", modalities=", ".join(rule.modalities)))
+        return ClauseApplicability(False, reason=_because("applicability.modality", modalities=", ".join(rule.modalities)))
     wanted = rule.categories if rule is not None and rule.categories is not None else (group.categories if group else None)
     scheme = fw.scope.scheme if fw.scope else None
     has = f.categories.get(scheme, frozenset()) if scheme else frozenset()
     if wanted and not (set(wanted) & has):
         if scheme is not None and not f.determined.get(scheme, True):
             return ClauseApplicability(
-                False, determined=False, reason=Msg("applicability.undetermined", categories=", ".join(wanted))
+                False, determined=False, reason=_because("applicability.undetermined", categories=", ".join(wanted))
             )
-        return ClauseApplicability(False, reason=Msg("applicability.category", categories=", ".join(wanted)))
+        return ClauseApplicability(False, reason=_because("applicability.category", categories=", ".join(wanted)))
     return ClauseApplicability(True, applies_from=_applies_from(clause, group, has))
 
 
