@@ -210,6 +210,7 @@ def test_modules_that_fit_but_are_left_out_are_named_as_not_assessed(example, in
     html = render("html", evaluate(load_audit(example)), "ko").decode()
     section = html[html.index('id="not-assessed"') : html.index('id="method"')]
     assert "kr-startup 모듈" in section and "checklists:" in section
+    assert f"항목 {left_out[0]['items']}개" in section and "built-in method" not in html  # the count, not dict.items
     status = invoke("status", example)
     assert status.exit_code == 0 and "Module kr-startup" in status.stdout
     assert json.loads(invoke("status", example, "--format", "json").stdout)["modules_not_included"] == ["kr-startup"]
