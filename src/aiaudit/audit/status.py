@@ -105,9 +105,13 @@ def progress(audit: Audit) -> Progress:
     """The progress of an audit, from the same evaluation reports and gates use."""
     evaluation = evaluate(audit)
     results = evaluation.results
+    by_section: dict[str, list] = {}
+    for r in results:
+        if r.applicable:
+            by_section.setdefault(r.section.id, []).append(r)
     sections = []
     for section in audit.sections:
-        mine = [r for r in results if r.section.id == section.id and r.applicable]
+        mine = by_section.get(section.id, [])
         if not mine:
             continue
         answered = sum(r.status != "unanswered" for r in mine)

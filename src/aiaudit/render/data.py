@@ -7,6 +7,7 @@ Markdown reports lay it out. Nothing here imports jinja2 or weasyprint.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import field
 from pathlib import Path
@@ -60,6 +61,7 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
     verdict, gate = _verdict(evaluation, options, lang)
     today = when.date()
     frameworks = _frameworks(evaluation, lang)
+    findings_in = Counter(f.section.id for f in findings)  # per section, counted once
     data: dict[str, Any] = {
         "kind": "report",
         "format": REPORT_FORMAT,
@@ -95,7 +97,7 @@ def build(evaluation: Evaluation, lang: str = "en", options: ReportOptions | Non
                 "id": s.id,
                 "title": s.title.get(lang),
                 "principle": s.principle,
-                "score": _score(by_section[s.id], sum(1 for f in findings if f.section.id == s.id)),
+                "score": _score(by_section[s.id], findings_in.get(s.id, 0)),
             }
             for s in audit.sections
         ],

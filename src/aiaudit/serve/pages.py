@@ -94,10 +94,10 @@ async def overview(site: Site, request: Request) -> Response:
         return error
     entry, state = found
     p = state.progress
-    sections = []
-    for s in p.sections:
-        results = [r for r in p.results if r.section.id == s.id]
-        sections.append({"progress": s, "results": results})
+    in_section: dict[str, list] = {}
+    for r in p.results:
+        in_section.setdefault(r.section.id, []).append(r)
+    sections = [{"progress": s, "results": in_section.get(s.id, [])} for s in p.sections]
     not_applicable = [r for r in p.results if not r.applicable]
     return site.page(
         request,
