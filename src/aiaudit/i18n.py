@@ -10,7 +10,6 @@ themselves: ``항목 {n}개``).
 
 from __future__ import annotations
 
-import json
 import locale
 import os
 import re
@@ -50,6 +49,8 @@ def _catalog() -> dict[str, dict[str, str]]:
     kept = store.get(key)
     if isinstance(kept, dict):
         return kept
+    import json
+
     merged: dict[str, dict[str, str]] = {}
     for entry in files:
         with open(entry.path, encoding="utf-8") as fh:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
+import os
 import re
 from functools import cache
 
+from .cache import Store, code_fingerprint, files_signature
 from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
@@ -14,24 +15,35 @@ from .paths import PACKAGE_DIR
 
 #: Kinds with a schema; ``common`` only holds shared definitions.
 KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")
+_FOLDER = PACKAGE_DIR / "schemas"
+#: Self-contained schemas (see :func:`inlined`), kept with marshal in the user's cache: a command that
+#: checks one kind of file neither reads nor decodes the other schemas (nor imports ``json``).
+_INLINED = Store("schemas", code_fingerprint("schemas.py"), limit=16, plain=True)
 
 
 def _schema_files() -> dict[str, str]:
-    folder = PACKAGE_DIR / "schemas"
     return {
         entry.name.split(".")[0]: entry.read_text(encoding="utf-8")
-        for entry in folder.iterdir()
+        for entry in _FOLDER.iterdir()
         if entry.name.endswith(".schema.json")
     }
 
 
 @cache
 def _all() -> dict[str, dict]:
+    import json
+
     return {name: json.loads(text) for name, text in _schema_files().items()}
 
 
+@cache
+def _kinds() -> tuple[str, ...]:
+    names = (entry.name.split(".")[0] for entry in os.scandir(_FOLDER) if entry.name.endswith(".schema.json"))
+    return tuple(sorted(name for name in names if name != "common"))
+
+
 def available_kinds() -> list[str]:
-    return sorted(k for k in _all() if k != "common")
+    return list(_kinds())
 
 
 def schema(kind: str) -> dict:
@@ -50,6 +62,19 @@ def _rewrite_refs(node, rewrite):
 @cache
 def inlined(kind: str) -> dict:
     """The schema of ``kind`` with the shared definitions copied in: one self-contained document."""
+    signature = files_signature([_FOLDER / f"{kind}.schema.json", _FOLDER / "common.schema.json"])
+    kept = _INLINED.get(f"{kind}-{signature}") if signature else None
+    if isinstance(kept, dict):
+        return kept
+    doc = _inline(kind)
+    if signature:
+        _INLINED.put(f"{kind}-{signature}", doc)
+    return doc
+
+
+def _inline(kind: str) -> dict:
+    import json
+
     prefix = "common.json#/$defs/"
     doc = _rewrite_refs(schema(kind), lambda ref: "#/$defs/common-" + ref[len(prefix) :] if ref.startswith(prefix) else ref)
     common = _rewrite_refs(
@@ -62,6 +87,8 @@ def inlined(kind: str) -> dict:
 
 def schema_text(kind: str) -> str:
     """The schema of ``kind`` as text, self-contained so editors need one file."""
+    import json
+
     return json.dumps(inlined(kind), ensure_ascii=False, indent=2) + "\n"
 
 

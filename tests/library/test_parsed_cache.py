@@ -212,3 +212,21 @@ def test_policy_presets_come_from_the_cache_the_second_time(cache_dir, monkeypat
     with pytest.raises(Exception) as unknown:
         policy_load.load_policy("preset:no-such-preset")
     assert "no-such-preset" in str(unknown.value)
+
+
+def test_inlined_schemas_come_from_the_cache_and_equal_the_built_ones(cache_dir, monkeypatch):
+    from aiaudit import schemas
+
+    schemas.inlined.cache_clear()
+    built = schemas.inlined("audit")
+    schemas.inlined.cache_clear()
+
+    def no_build(kind):
+        raise AssertionError("inlined again")
+
+    monkeypatch.setattr(schemas, "_inline", no_build)
+    try:
+        assert schemas.inlined("audit") == built
+        assert "common-" in str(built["$defs"].keys())
+    finally:
+        schemas.inlined.cache_clear()

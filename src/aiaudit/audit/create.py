@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import field
 from pathlib import Path
@@ -51,6 +50,8 @@ class Profile:
 
 def _q(value: Any) -> str:
     """A YAML flow scalar (JSON is valid YAML)."""
+    import json
+
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +77,8 @@ def canonical_content(data: dict, index: int) -> bytes:
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8; refuses NaN and infinities (a loaded audit has none)."""
+    import json
+
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 

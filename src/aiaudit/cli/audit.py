@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -322,6 +321,8 @@ def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> 
         }
         payload["signoff"] = [c.to_dict(lang) for c in signatures]
         payload["review"] = list(to_review)
+        import json
+
         echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         echo(format_text(state, lang, verdict))

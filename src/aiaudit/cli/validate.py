@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -39,6 +38,8 @@ def validate(files, fmt, quiet, max_bytes, allow_outside_evidence, lang) -> None
             "errors": errors,
             "warnings": len(diagnostics) - errors,
         }
+        import json
+
         echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for r in results:
