@@ -111,3 +111,22 @@ def test_unusable_audit(mini, invoke):
     result = invoke("status", mini / "missing.yaml")
     assert result.exit_code == 2
     assert "error[E001]" in result.stderr
+
+
+def test_the_laws_line_counts_undetermined_clauses_as_the_standings_do(mini):
+    """status's quick count of clauses waiting for a classification equals the full standing's."""
+    from aiaudit.audit.evaluation import evaluate
+    from aiaudit.audit.load import load_audit
+
+    path = mini / "audit.yaml"
+    text = path.read_text(encoding="utf-8")
+    counts = []
+    for system in (text, text.replace("regions: [KR]", "regions: [EU, KR]"), text.replace("  risk_tier: limited\n", "")):
+        path.write_text(system, encoding="utf-8")
+        quick, full = evaluate(load_audit(path)), evaluate(load_audit(path))
+        cited = full.cited_frameworks()
+        assert cited
+        got = [quick.undetermined_count(f) for f in cited]
+        assert got == [len(full.standing(f).undetermined) for f in cited]
+        counts.append(sum(got))
+    assert any(counts)  # some variant leaves clauses waiting for a classification

@@ -211,6 +211,20 @@ class Evaluation:
             found = memo[fw_id] = FrameworkStanding(fw, scope, rows, _clause_score(rows) if scope.reaches else None)
         return found
 
+    def undetermined_count(self, fw_id: str) -> int:
+        """How many clauses of a framework wait for a classification (what ``status`` shows per law),
+        without weighing its clauses' items."""
+        found = self._standing_memo.get(fw_id)
+        if found is not None:
+            return len(found.undetermined)
+        scope = self.scope(fw_id)
+        if not scope.reaches:  # a framework out of scope decides every clause: none waits
+            return 0
+        from ..library.catalog import frameworks
+
+        fw = frameworks()[fw_id]
+        return sum(1 for clause in fw.clauses if not clause_applicability(clause, fw, self.facts, scope).determined)
+
     @property
     def _standings(self) -> dict[str, FrameworkStanding]:
         return {fw_id: self.standing(fw_id) for fw_id in self._cited[1]}

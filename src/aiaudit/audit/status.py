@@ -138,7 +138,7 @@ def laws(evaluation: Evaluation) -> list[tuple[Text, str, int]]:
 
     catalog = frameworks()
     laws = [fw_id for fw_id in evaluation.cited_frameworks() if catalog[fw_id].scope is not None]
-    return [(st.framework.short, st.scope.status, len(st.undetermined)) for st in map(evaluation.standing, laws)]
+    return [(catalog[fw_id].short, evaluation.scope(fw_id).status, evaluation.undetermined_count(fw_id)) for fw_id in laws]
 
 
 def format_text(p: Progress, lang: str, verdict=None) -> str:
