@@ -128,16 +128,27 @@ class Store:
         return folder if usable else None
 
     def _forget_older(self, base: Path) -> None:
-        """Remove this store's folders of other code (older releases, earlier checkouts) unused for a week."""
-        import shutil
+        """Remove this store's folders of other code (older releases, earlier checkouts) unused for a week.
 
+        Only a folder that is certainly one: named like this store's (its name, a dash, a fingerprint
+        of letters and digits) and holding nothing but this store's entries. ``AIAUDIT_CACHE_DIR``
+        may point at a folder that also holds the user's own files."""
         prefix = self.name.rsplit("-", 1)[0] + "-"
         cutoff = time.time() - STALE_AFTER
         with contextlib.suppress(OSError):
             for entry in os.scandir(base):
-                ours = entry.name.startswith(prefix) and entry.name != self.name and entry.is_dir(follow_symlinks=False)
-                if ours and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                    shutil.rmtree(entry.path, ignore_errors=True)
+                name = entry.name
+                if name == self.name or not name.startswith(prefix) or not name[len(prefix) :].isalnum():
+                    continue
+                if entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    self._remove_if_ours(Path(entry.path))
+
+    def _remove_if_ours(self, folder: Path) -> None:
+        entries = list(os.scandir(folder))
+        if all(e.is_file(follow_symlinks=False) and e.name.endswith((self.suffix, ".tmp")) for e in entries):
+            for e in entries:
+                os.unlink(e.path)
+            os.rmdir(folder)
 
     def get(self, key: str) -> Any:
         """The value stored under ``key``, or None (absent, unreadable, or written by another Python)."""

@@ -193,8 +193,16 @@ def test_stale_folders_of_older_code_are_removed(tmp_path, monkeypatch):
     week_ago = (os.stat(old).st_mtime - 8 * 86400) * 10**9
     os.utime(old, ns=(int(week_ago), int(week_ago)))
     os.utime(other, ns=(int(week_ago), int(week_ago)))
+    mine = tmp_path / "test-notes"  # named like one, but holding a file of the user's: never removed
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    odd = tmp_path / "test-old.bak"  # not a fingerprint after the dash
+    odd.mkdir()
+    for folder in (mine, odd):
+        os.utime(folder, ns=(int(week_ago), int(week_ago)))
     cache.Store("test", "new").put("k", 1)
     assert not old.exists() and recent.exists() and other.exists()
+    assert (mine / "notes.txt").exists() and odd.exists()
     assert (tmp_path / "test-new" / "k.pickle").exists()
 
 
