@@ -176,7 +176,7 @@ class Store:
         if folder is None:
             return
         target = folder / f"{key}{self.suffix}"
-        temp = folder / f".{key}.{os.getpid()}.tmp"
+        temp = folder / f".{key}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # unique per writer, threads included
         try:
             with open(temp, "wb") as fh:
                 if self.plain:

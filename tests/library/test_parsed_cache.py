@@ -238,3 +238,20 @@ def test_inlined_schemas_come_from_the_cache_and_equal_the_built_ones(cache_dir,
         assert "common-" in str(built["$defs"].keys())
     finally:
         schemas.inlined.cache_clear()
+
+
+def test_concurrent_writers_leave_one_whole_entry(tmp_path, monkeypatch):
+    """Threads of one process (serve) and other processes may store the same key at once."""
+    import threading
+
+    monkeypatch.setenv("AIAUDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("AIAUDIT_NO_CACHE", raising=False)
+    store = cache.Store("race", "fp")
+    values = [{"writer": n, "data": list(range(20_000))} for n in range(8)]
+    threads = [threading.Thread(target=store.put, args=("k", v)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.get("k") in values
+    assert not list((tmp_path / store.name).glob("*.tmp"))
