@@ -20,6 +20,7 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,39 @@ def files_signature(paths) -> str | None:
 class Store:
     """Pickled values by key in one folder of the cache, at most ``limit`` of them (the oldest go first)."""
 
-    def __init__(self, name: str, fingerprint: str, limit: int = 64, plain: bool = False):
-        self.name = f"{name}-{fingerprint}"
+    def __init__(
+        self, kind: str, fingerprint: str | None = None, *, code: tuple[str, ...] = (), limit: int = 64, plain: bool = False
+    ):
+        """``fingerprint`` names the folder; without one it is :func:`code_fingerprint` of the package's
+        ``code`` (files or folders), computed on first use: a module that defines a store at import
+        reads nothing until a command uses it."""
+        self.kind = kind
+        self._fingerprint = fingerprint
+        self._code = code
         self.limit = limit
         #: Plain data (dicts, lists, strings, numbers) is kept with marshal: quicker to load than pickle.
         self.plain = plain
         self.suffix = ".marshal" if plain else ".pickle"
         self._checked: dict[Path, bool] = {}  # folder -> whether it is private (checked once per folder)
+
+    @property
+    def name(self) -> str:
+        """The folder's name: the kind of entries, a dash, the fingerprint of the code that makes them."""
+        if self._fingerprint is None:
+            self._fingerprint = code_fingerprint(*self._code)
+        return f"{self.kind}-{self._fingerprint}"
+
+    def keep(self, key: str | None, kind: type, build: Callable[[], Any], worth: Callable[[Any], bool] | None = None) -> Any:
+        """The value kept under ``key`` when it is a ``kind``; else ``build()``, kept under ``key`` (when
+        ``worth`` it). A None key (the files behind it could not be looked at) only builds."""
+        if key is not None:
+            kept = self.get(key)
+            if isinstance(kept, kind):
+                return kept
+        value = build()
+        if key is not None and (worth is None or worth(value)):
+            self.put(key, value)
+        return value
 
     def folder(self) -> Path | None:
         """This store's folder where the environment puts the cache now (created), or None."""
@@ -133,7 +160,7 @@ class Store:
         Only a folder that is certainly one: named like this store's (its name, a dash, a fingerprint
         of letters and digits) and holding nothing but this store's entries. ``AIAUDIT_CACHE_DIR``
         may point at a folder that also holds the user's own files."""
-        prefix = self.name.rsplit("-", 1)[0] + "-"
+        prefix = self.kind + "-"
         cutoff = time.time() - STALE_AFTER
         with contextlib.suppress(OSError):
             for entry in os.scandir(base):

@@ -13,11 +13,9 @@ from __future__ import annotations
 import locale
 import os
 import re
-import sys
 from functools import cache
 from pathlib import Path
 
-from .digest import sha256_hex
 from .model import Text
 
 LANGS = ("en", "ko")
@@ -40,23 +38,22 @@ def _catalog() -> dict[str, dict[str, str]]:
     The merged catalog is kept in the user's cache, keyed by the files' names, sizes and times
     (reading and decoding 17 JSON files was a noticeable part of every short command).
     """
-    from .cache import Store
+    from .cache import Store, files_signature
 
-    files = sorted((e for e in os.scandir(Path(__file__).parent / "locales") if e.name.endswith(".json")), key=lambda e: e.name)
-    signature = "\n".join(f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in files)
-    key = "messages-" + sha256_hex(signature.encode())
-    store = Store("messages", "py{}{}".format(*sys.version_info[:2]), limit=4, plain=True)
-    kept = store.get(key)
-    if isinstance(kept, dict):
-        return kept
-    import json
+    folder = Path(__file__).parent / "locales"
+    files = sorted(folder / name for name in os.listdir(folder) if name.endswith(".json"))
+    signature = files_signature(files)
 
-    merged: dict[str, dict[str, str]] = {}
-    for entry in files:
-        with open(entry.path, encoding="utf-8") as fh:
-            merged.update(json.load(fh))
-    store.put(key, merged)
-    return merged
+    def build() -> dict[str, dict[str, str]]:
+        import json
+
+        merged: dict[str, dict[str, str]] = {}
+        for path in files:
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+        return merged
+
+    store = Store("messages", code=("i18n.py",), limit=4, plain=True)
+    return store.keep(f"messages-{signature}" if signature else None, dict, build)
 
 
 #: ``{#name one|other}``: the number ``name`` and the word in its singular or plural form; ``{?name one|other}``: the word alone.

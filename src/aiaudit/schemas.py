@@ -7,7 +7,7 @@ import os
 import re
 from functools import cache
 
-from .cache import Store, code_fingerprint, files_signature
+from .cache import Store, files_signature
 from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
@@ -18,7 +18,7 @@ KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")
 _FOLDER = PACKAGE_DIR / "schemas"
 #: Self-contained schemas (see :func:`inlined`), kept with marshal in the user's cache: a command that
 #: checks one kind of file neither reads nor decodes the other schemas (nor imports ``json``).
-_INLINED = Store("schemas", code_fingerprint("schemas.py"), limit=16, plain=True)
+_INLINED = Store("schemas", code=("schemas.py",), limit=16, plain=True)
 
 
 def _schema_files() -> dict[str, str]:
@@ -63,13 +63,7 @@ def _rewrite_refs(node, rewrite):
 def inlined(kind: str) -> dict:
     """The schema of ``kind`` with the shared definitions copied in: one self-contained document."""
     signature = files_signature([_FOLDER / f"{kind}.schema.json", _FOLDER / "common.schema.json"])
-    kept = _INLINED.get(f"{kind}-{signature}") if signature else None
-    if isinstance(kept, dict):
-        return kept
-    doc = _inline(kind)
-    if signature:
-        _INLINED.put(f"{kind}-{signature}", doc)
-    return doc
+    return _INLINED.keep(f"{kind}-{signature}" if signature else None, dict, lambda: _inline(kind))
 
 
 def _inline(kind: str) -> dict:

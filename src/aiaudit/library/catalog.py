@@ -19,20 +19,18 @@ def frameworks() -> dict[str, Framework]:
 
     paths = sorted((data_dir("checklists") / "frameworks").glob("*.yaml"))
     signature = files_signature(paths)
-    key = f"frameworks-{signature}"
-    kept = PARSED.get(key) if signature else None
-    if isinstance(kept, dict) and all(isinstance(f, Framework) for f in kept.values()):
-        return kept
-    out: dict[str, Framework] = {}
-    for path in paths:
-        doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
-        problems = schema_diagnostics(doc, "framework")
-        if has_errors(problems):
-            raise DiagnosticError(problems)
-        out[doc.data["id"]] = _framework(doc.data)
-    if signature:
-        PARSED.put(key, out)
-    return out
+
+    def build() -> dict[str, Framework]:
+        out: dict[str, Framework] = {}
+        for path in paths:
+            doc = load_builtin(path, name=f"{BUILTIN_PREFIX}frameworks/{path.name}")
+            problems = schema_diagnostics(doc, "framework")
+            if has_errors(problems):
+                raise DiagnosticError(problems)
+            out[doc.data["id"]] = _framework(doc.data)
+        return out
+
+    return PARSED.keep(f"frameworks-{signature}" if signature else None, dict, build)
 
 
 def _applies_to(raw: dict | None) -> AppliesTo | None:

@@ -8,7 +8,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from ..cache import Store, code_fingerprint, files_signature
+from ..cache import Store, files_signature
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
 from ..digest import sha256_hex
 from ..files import Outside, Special, confine, note_input, regular
@@ -41,18 +41,16 @@ def builtin_modules() -> dict[str, object]:
     folder = data_dir("checklists")
     paths = [folder / f"{i}.yaml" for i in builtin_checklist_ids()]
     signature = files_signature(paths)
-    key = f"modules-{signature}"
-    kept = PARSED.get(key) if signature else None
-    if isinstance(kept, dict):
-        return kept
-    out: dict[str, object] = {}
-    for path in paths:
-        data = load_builtin(path).data
-        if isinstance(data, dict) and data.get("module"):
-            out[path.stem] = data.get("applies_when")
-    if signature:
-        PARSED.put(key, out)
-    return out
+
+    def build() -> dict[str, object]:
+        out: dict[str, object] = {}
+        for path in paths:
+            data = load_builtin(path).data
+            if isinstance(data, dict) and data.get("module"):
+                out[path.stem] = data.get("applies_when")
+        return out
+
+    return PARSED.keep(f"modules-{signature}" if signature else None, dict, build)
 
 
 @cache
@@ -164,7 +162,7 @@ _clean_checklists: dict[str, Checklist] = {}
 #: self-contained ones that had no diagnostic at all (nothing to point at, so no positions are
 #: needed). The folder's name changes with the code that builds checklists; the key is the sha256
 #: of the file's bytes. The frameworks catalog is kept here too (:func:`.catalog.frameworks`).
-PARSED = Store("checklists", code_fingerprint("model.py", "records.py", "library", "schemas", "checklists/frameworks"), limit=32)
+PARSED = Store("checklists", code=("model.py", "records.py", "library", "schemas", "checklists/frameworks"), limit=32)
 _keep_parsed = True
 
 

@@ -20,7 +20,7 @@ from dataclasses import field
 from pathlib import Path
 
 from .. import paths
-from ..cache import Store, code_fingerprint, files_signature
+from ..cache import Store, files_signature
 from ..diagnostics import EXIT_UNUSABLE, Diagnostic, DiagnosticError, UsageError, has_errors
 from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, load_bytes, load_file
@@ -206,7 +206,7 @@ def unusable(problems: list[Diagnostic]) -> DiagnosticError:
 
 
 #: Built-in presets, checked and built, in the user's cache (keyed by the preset file's size and time).
-_PRESETS = Store("policies", code_fingerprint("policy", "schemas", "model.py", "records.py"), limit=16)
+_PRESETS = Store("policies", code=("policy", "schemas", "model.py", "records.py"), limit=16)
 
 
 def load_policy(spec: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Policy:
@@ -219,14 +219,7 @@ def load_policy(spec: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Policy:
         return _load_policy(spec, max_bytes)
     name = spec[len(PRESET_PREFIX) :]
     signature = files_signature([paths.preset_path("policies", name)])
-    key = f"{name}-{signature}"
-    kept = _PRESETS.get(key) if signature else None
-    if isinstance(kept, Policy):
-        return kept
-    policy = _load_policy(spec, max_bytes)
-    if signature:
-        _PRESETS.put(key, policy)
-    return policy
+    return _PRESETS.keep(f"{name}-{signature}" if signature else None, Policy, lambda: _load_policy(spec, max_bytes))
 
 
 def _load_policy(spec: str, max_bytes: int) -> Policy:
