@@ -23,22 +23,21 @@ except ImportError:  # pragma: no cover - depends on the Python version
         _builtin = None
 
 
-def sha256(data: bytes = b"") -> Any:
-    """A SHA-256 hash object (``update``, ``digest``, ``hexdigest``) for small inputs."""
-    if _builtin is None:
-        import hashlib
-
-        return hashlib.sha256(data)
-    return _builtin(data)
-
-
 def sha256_for(size: int) -> Any:
-    """An empty SHA-256 hash object suited to hashing ``size`` bytes (OpenSSL for large files)."""
+    """An empty SHA-256 hash object (``update``, ``digest``, ``hexdigest``) suited to hashing ``size``
+    bytes: the built-in one, OpenSSL's from :data:`LARGE` bytes on."""
     if size >= LARGE or _builtin is None:
         import hashlib
 
         return hashlib.sha256()
     return _builtin()
+
+
+def sha256(data: bytes = b"") -> Any:
+    """A SHA-256 hash object holding ``data`` (more may be added with ``update``)."""
+    digest = sha256_for(len(data))
+    digest.update(data)
+    return digest
 
 
 def sha256_hex(data: bytes) -> str:

@@ -148,9 +148,10 @@ class Special(ValueError):
     """A path names something that is not a regular file (FIFO, device, socket, folder, system tree)."""
 
 
-def in_system_tree(path: Path) -> bool:
+def in_system_tree(path: str | Path) -> bool:
     """Whether a resolved path lies in ``/proc``, ``/sys`` or ``/dev``."""
-    return any(path == tree or path.is_relative_to(tree) for tree in SYSTEM_TREES)
+    path = os.fspath(path)
+    return any(_within(path, tree) for tree in _SYSTEM_TREE_NAMES)
 
 
 def confine(folder: str | Path, name: str | Path, allow_outside: bool = False) -> Path:
@@ -166,7 +167,7 @@ def confine(folder: str | Path, name: str | Path, allow_outside: bool = False) -
     target = os.path.realpath(os.path.join(base, name))
     if not allow_outside and not _within(os.path.normcase(target), os.path.normcase(base)):
         raise Outside(str(name))
-    if any(_within(target, tree) for tree in _SYSTEM_TREE_NAMES):
+    if in_system_tree(target):
         raise Special(str(name))
     return Path(target)
 

@@ -261,7 +261,7 @@ def read_limited(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, na
         if stat.S_ISDIR(info.st_mode):
             refuse("E001", Msg("load.directory"))
         real = os.path.realpath(path)
-        if not stat.S_ISREG(info.st_mode) or in_system_tree(Path(real)):
+        if not stat.S_ISREG(info.st_mode) or in_system_tree(real):
             refuse("E001", Msg("load.special"))
         if info.st_size > max_bytes:
             refuse("E002", Msg("load.too_large", size=info.st_size, limit=max_bytes))

@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..digest import LARGE, sha256_for
+from ..digest import LARGE, sha256_for, sha256_hex
 from ..files import Outside, Special, confine, note_input
 from ..i18n import Msg
 from ..model import Evidence
@@ -170,12 +170,6 @@ def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> 
     return Checked(VERIFIED, found)
 
 
-def _hex(data: bytes) -> str:
-    digest = sha256_for(len(data))
-    digest.update(data)
-    return digest.hexdigest()
-
-
 def check_in(audit: Any, item_id: str, n: int, entry: Evidence, folder: Path | None, allow_outside: bool = False) -> Checked:
     """:func:`check` for entry ``n`` of ``item_id``'s answer in ``audit``, reusing what the loader found of it."""
     found = audit.evidence_checked.get((item_id, n, allow_outside)) if audit is not None else None
@@ -184,7 +178,7 @@ def check_in(audit: Any, item_id: str, n: int, entry: Evidence, folder: Path | N
 
 def check_bytes(entry: Evidence, data: bytes) -> Checked:
     """Check an evidence entry against a copy of the file held in memory (e.g. attached to a PDF report)."""
-    found = FileFacts(Path(entry.path or ""), len(data), _hex(data))
+    found = FileFacts(Path(entry.path or ""), len(data), sha256_hex(data))
     if entry.sha256 is None and entry.size is None:
         return Checked(UNRECORDED, found)
     if (entry.size is not None and entry.size != found.size) or (entry.sha256 is not None and entry.sha256 != found.sha256):
