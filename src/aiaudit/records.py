@@ -20,6 +20,8 @@ costs nothing), and the other methods are shared functions driven by a C ``attrg
 from __future__ import annotations
 
 import dataclasses
+import operator
+from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -67,11 +69,9 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]) -> Any:
             into.append(f"{f.name}=_MISSING")
             body.append(f"  _d[{f.name!r}] = _factory_{f.name}() if {f.name} is _MISSING else {f.name}")
             continue
-        if f.default is not dataclasses.MISSING:
+        if f.default is not dataclasses.MISSING:  # (the order of defaults was checked when the class was made)
             names[f"_default_{f.name}"] = f.default
             into.append(f"{f.name}=_default_{f.name}")
-        elif into is params and params and "=" in params[-1]:
-            raise TypeError(f"non-default argument {f.name!r} follows default argument")
         else:
             into.append(f.name)
         body.append(f"  _d[{f.name!r}] = {f.name}")
@@ -149,6 +149,15 @@ def _lazy_init(cls: type, fields: tuple[dataclasses.Field, ...]) -> Any:
     return __init__
 
 
+def _ordering(op: Callable[[Any, Any], Any], compared: Callable[[Any], tuple]) -> Callable[[Any, Any], Any]:
+    """``__lt__`` and its kin: ``op`` over the compared fields of two instances of the same class."""
+
+    def method(self: Any, other: Any) -> Any:
+        return op(compared(self), compared(other)) if other.__class__ is self.__class__ else NotImplemented
+
+    return method
+
+
 def _build(cls: T, frozen: bool, order: bool) -> T:
     if "__slots__" in cls.__dict__:
         raise TypeError("a record keeps its fields in __dict__; remove __slots__")
@@ -186,20 +195,8 @@ def _build(cls: T, frozen: bool, order: bool) -> T:
         methods["__setattr__"] = _frozen_setattr
         methods["__delattr__"] = _frozen_delattr
     if order:
-
-        def __lt__(self: Any, other: Any) -> Any:
-            return compared(self) < compared(other) if other.__class__ is self.__class__ else NotImplemented
-
-        def __le__(self: Any, other: Any) -> Any:
-            return compared(self) <= compared(other) if other.__class__ is self.__class__ else NotImplemented
-
-        def __gt__(self: Any, other: Any) -> Any:
-            return compared(self) > compared(other) if other.__class__ is self.__class__ else NotImplemented
-
-        def __ge__(self: Any, other: Any) -> Any:
-            return compared(self) >= compared(other) if other.__class__ is self.__class__ else NotImplemented
-
-        methods.update(__lt__=__lt__, __le__=__le__, __gt__=__gt__, __ge__=__ge__)
+        for name, op in (("__lt__", operator.lt), ("__le__", operator.le), ("__gt__", operator.gt), ("__ge__", operator.ge)):
+            methods[name] = _ordering(op, compared)
     own = cls.__dict__
     # A class that defines __eq__ gets __hash__ = None from Python itself: that is not a __hash__ of its own.
     own_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
