@@ -225,21 +225,17 @@ class Evaluation:
         fw = frameworks()[fw_id]
         return sum(1 for clause in fw.clauses if not clause_applicability(clause, fw, self.facts, scope).determined)
 
-    @property
-    def _standings(self) -> dict[str, FrameworkStanding]:
-        return {fw_id: self.standing(fw_id) for fw_id in self._cited[1]}
-
     def cited_frameworks(self) -> tuple[str, ...]:
         """Ids of the frameworks the audit's items cite, sorted."""
         return self._cited[1]
 
     def standings(self) -> dict[str, FrameworkStanding]:
         """Every framework the audit's items cite, with its scope, its clauses' applicability and its score."""
-        return self._standings
+        return {fw_id: self.standing(fw_id) for fw_id in self.cited_frameworks()}
 
     def by_framework(self) -> dict[str, Score]:
         """Scores per framework id, for every framework that reaches the system and has applicable, cited clauses."""
-        return {k: s.score for k, s in self._standings.items() if s.score is not None}
+        return {k: s.score for k, s in self.standings().items() if s.score is not None}
 
     def by_severity(self) -> dict[str, Counter]:
         """Status counts per severity, over applicable items."""
@@ -261,12 +257,12 @@ class Evaluation:
 
     def crosswalk(self, framework_id: str) -> list[CrosswalkRow]:
         """Every clause of a framework, whether it binds the system, and the applicable items that refer to it."""
-        if framework_id in self._cited[1]:
+        if framework_id in self.cited_frameworks():
             return list(self.standing(framework_id).rows)
         from ..library.catalog import frameworks
 
         fw = frameworks()[framework_id]
-        scope = framework_standing(fw, self.facts)
+        scope = self.scope(framework_id)
         return [CrosswalkRow(c, clause_applicability(c, fw, self.facts, scope), ()) for c in fw.clauses]
 
     def scope(self, framework_id: str) -> Standing:
