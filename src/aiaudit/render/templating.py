@@ -13,13 +13,14 @@ the compiler would produce.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from functools import cache
 
 from ..cache import enabled, user_cache_dir
 from ..cache import private_folder as _private_folder
+from ..digest import sha256_hex
 from ..paths import data_dir
+from ..text import redact
 
 #: The environment's settings that change the compiled code (the source, Jinja2 checks itself).
 _COMPILE_SETTINGS = (
@@ -73,15 +74,9 @@ def _finalize(value):
     Called for every value of every page (about 11,000 in the example's report): strings without a
     path separator, the most, return at once."""
     if isinstance(value, str) and os.sep in value and not isinstance(value, Verbatim):
-        shown = _redact(value)
+        shown = redact(value)
         return _Markup(shown) if isinstance(value, _Markup) else shown
     return value
-
-
-def _redact(text: str) -> str:
-    from ..text import redact
-
-    return redact(text)
 
 
 try:  # markupsafe comes with Jinja2, which every caller of this module has already imported
@@ -108,7 +103,7 @@ def bytecode_cache(env):
     from jinja2 import FileSystemBytecodeCache
 
     settings = [jinja2.__version__, *(repr(getattr(env, name)) for name in _COMPILE_SETTINGS), sorted(env.extensions)]
-    fingerprint = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    fingerprint = sha256_hex(repr(settings).encode())[:16]
     folder = base / f"templates-{fingerprint}"
     if not _private_folder(folder):
         return None
