@@ -277,6 +277,12 @@ class Audit:
     def items(self) -> tuple[Item, ...]:
         return tuple(i for s in self.sections for i in s.items)
 
+    @property
+    def to_review(self) -> tuple[str, ...]:
+        """Items whose answers carry a ``review`` mark (set by ``upgrade``), in checklist order: ``fill --review`` asks them."""
+        answers = self.answers
+        return tuple(item.id for item in self.items if (a := answers.get(item.id)) is not None and a.review)
+
 
 def merge_sections(checklists: tuple[Checklist, ...] | list[Checklist]) -> tuple[Section, ...]:
     """Merge sections by id across checklists; an item id appears once, where first seen."""

@@ -15,10 +15,16 @@ are recorded the way the standard library records them (its ``Field`` objects, s
 work), ``__init__`` is compiled on the class's first instantiation (a class a command never uses
 costs nothing), and the other methods are shared functions driven by a C ``attrgetter``.
 ``tests/core/test_records.py`` checks the equivalence with ``@dataclass`` field by field.
+
+Compiling an ``__init__`` still costs about half a million instructions (0.1 ms), and a command
+instantiates thirty to fifty kinds of record: the compiled code is kept in aiaudit's cache folder
+(:class:`aiaudit.cache.Store`, keyed by the exact source, in a folder named after this module and
+the Python version), loaded once per process, and added to at exit when a run compiled anything new.
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import operator
 from collections.abc import Callable
@@ -81,11 +87,50 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]) -> Any:
         params += ["*", *keyword_only]
     source = f"def __init__(self, {', '.join(params)}):\n  _d = self.__dict__\n" + "\n".join(body) + "\n"
     namespace: dict[str, Any] = {}
-    exec(compile(source, f"<record {cls.__module__}.{cls.__qualname__}>", "exec"), names, namespace)
+    exec(_code(source, f"<record {cls.__module__}.{cls.__qualname__}>"), names, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     return init
+
+
+#: The compiled ``__init__`` code by file name and source: None until first needed, then what the cache held.
+_CODES: dict[str, Any] | None = None
+#: What this process compiled that the cache did not hold (written at exit).
+_NEW: dict[str, Any] = {}
+_KEY = "inits"
+
+
+def _store() -> Any:
+    from .cache import Store
+
+    return Store("records", code=("records.py",), limit=2, plain=True)
+
+
+def _code(source: str, filename: str) -> Any:
+    """The code of ``source`` compiled as ``filename``: from the cache, else compiled (and kept at exit)."""
+    global _CODES
+    if _CODES is None:
+        kept = _store().get(_KEY)
+        _CODES = kept if isinstance(kept, dict) else {}
+    key = f"{filename}\n{source}"
+    code = _CODES.get(key)
+    if code is None:
+        code = _CODES[key] = _NEW[key] = compile(source, filename, "exec")
+        if len(_NEW) == 1:
+            atexit.register(_save)
+    return code
+
+
+def _save() -> None:
+    """Add what this process compiled to the cache (another process's additions since are kept too)."""
+    if not _NEW:
+        return
+    store = _store()
+    kept = store.get(_KEY)
+    table = {**(kept if isinstance(kept, dict) else {}), **(_CODES or {}), **_NEW}
+    store.put(_KEY, table)
+    _NEW.clear()
 
 
 _FIELD = getattr(dataclasses, "_FIELD", None)  # the marker of a real field (not a ClassVar or InitVar)

@@ -20,7 +20,11 @@ NOT_IMPORTED = [
         ["aiaudit.grading", "aiaudit.policy", "aiaudit.render", "aiaudit.gate", "aiaudit.library.lint", "difflib", "jinja2"],
     ),
     # status shows the readiness verdict under the policy (aiaudit.policy), the same as the gate's
-    (["status", "audit.yaml"], ["aiaudit.grading", "aiaudit.render", "aiaudit.gate", "aiaudit.gate.outputs", "jinja2"]),
+    (
+        ["status", "audit.yaml"],
+        ["aiaudit.grading", "aiaudit.render", "aiaudit.gate", "aiaudit.gate.outputs", "jinja2", "aiaudit.cli.audit"]
+        + ["aiaudit.audit.create", "aiaudit.audit.upgrade"],
+    ),
     (
         ["gate", "audit.yaml", "--policy", "preset:classroom-minimum"],
         ["aiaudit.gate.outputs.junit", "xml.etree", "tempfile", "aiaudit.grading", "aiaudit.render", "jinja2"],

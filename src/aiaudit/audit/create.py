@@ -10,7 +10,7 @@ from typing import Any
 from ..diagnostics import UsageError
 from ..files import atomic_write
 from ..i18n import Msg, t
-from ..library.checklists import load_checklist
+from ..library.checklists import Module, load_checklist, modules_for
 from ..library.conditions import applies
 from ..model import Checklist, merge_sections
 from ..records import record
@@ -105,37 +105,9 @@ def render_audit(
     return "\n".join(lines) + "\n", listed, skipped
 
 
-def proposed_modules(profile: Profile, chosen: list[str]) -> list[Checklist]:
+def proposed_modules(profile: Profile, chosen: list[str]) -> list[Module]:
     """The built-in modules whose condition holds for the profile (and not chosen already), in id order."""
     return modules_for(profile.as_system(), chosen)
-
-
-def modules_for(system: dict, chosen) -> list[Checklist]:
-    """The built-in modules whose condition holds for a system profile and that are not in ``chosen``.
-
-    ``init`` proposes them; the report and ``status`` name those an existing audit leaves out."""
-    from ..library.checklists import builtin_checklist, builtin_modules
-
-    chosen = set(chosen)
-    out = []
-    for checklist_id, applies_when in builtin_modules().items():
-        if checklist_id in chosen or not applies(applies_when, system):
-            continue  # decided from the module's condition, without building the checklist (status stays quick)
-        checklist = builtin_checklist(checklist_id)
-        if checklist.module is not None and applies(checklist.applies_when, system):
-            out.append(checklist)
-    return out
-
-
-def modules_not_included(audit) -> list[Checklist]:
-    """Built-in modules that fit an audit's profile but that it does not use.
-
-    None for an audit on its own checklists only: there is no built-in baseline to add a module to."""
-    refs = audit.checklist_refs
-    if not any(r.id and not r.path for r in refs):
-        return []
-    chosen = {r.id for r in refs if r.id} | {c.id for c in audit.checklists}
-    return modules_for(audit.system, chosen)
 
 
 def init_audit(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import t
+from ..library.checklists import modules_not_included
 from ..model import Audit, Text
 from ..records import record
 from ..text import pad, width
@@ -119,13 +120,6 @@ def progress(audit: Audit) -> Progress:
     return Progress(audit, results, tuple(sections), evaluation)
 
 
-def modules_not_included(audit: Audit) -> list:
-    """Built-in modules that fit the profile but that the audit leaves out (see :mod:`aiaudit.audit.create`)."""
-    from .create import modules_not_included as not_included
-
-    return not_included(audit)
-
-
 def _bar(done: int, total: int, width: int = 20) -> str:
     filled = round(width * done / total) if total else width
     return "#" * filled + "-" * (width - filled)
@@ -170,7 +164,7 @@ def format_text(p: Progress, lang: str, verdict=None) -> str:
     if reach:
         lines.append(t("progress.laws", lang, laws="; ".join(reach)))
     for module in modules_not_included(p.audit):
-        lines.append(t("progress.module_not_included", lang, id=module.id, title=module.title.get(lang), n=len(module.items)))
+        lines.append(t("progress.module_not_included", lang, id=module.id, title=module.title.get(lang), n=module.item_count))
     columns = max((width(s.title.get(lang)) for s in p.sections), default=10)
     lines.append("")
     for s in p.sections:

@@ -364,8 +364,3 @@ def upgrade(path: str | Path, allow_outside: bool = False, max_bytes: int = DEFA
             raise UsageError(Msg("upgrade.changed_meanwhile", path=str(path)))
         editor.save_changes(plan.changes)
     return plan
-
-
-def review_items(audit: Audit) -> tuple[str, ...]:
-    """Items whose answers carry a ``review`` mark, in checklist order (``fill --review`` asks them)."""
-    return tuple(item.id for item in audit.items if (a := audit.answers.get(item.id)) is not None and a.review)

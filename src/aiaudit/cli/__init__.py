@@ -32,6 +32,12 @@ def _audit() -> tuple:
     return audit.COMMANDS
 
 
+def _status() -> tuple:
+    from . import status
+
+    return status.COMMANDS
+
+
 def _report() -> tuple:
     from . import report
 
@@ -71,7 +77,8 @@ def _serve() -> tuple:
 #: Every command, by name, with the function that imports its module and returns that module's commands.
 COMMANDS: dict[str, Callable[[], tuple]] = {
     **dict.fromkeys(("validate", "schema"), _validate),
-    **dict.fromkeys(("init", "fill", "answer", "classify", "status"), _audit),
+    **dict.fromkeys(("init", "fill", "answer", "classify"), _audit),
+    "status": _status,
     **dict.fromkeys(("report", "doctor", "haip"), _report),
     **dict.fromkeys(("checklists", "frameworks", "lint", "convert"), _library),
     **dict.fromkeys(("gate", "policy", "hook"), _gate),

@@ -1,4 +1,4 @@
-"""Creating and filling in an audit: ``init``, ``fill``, ``answer``, ``classify``, ``status``."""
+"""Creating and filling in an audit: ``init``, ``fill``, ``answer``, ``classify`` (``status`` is :mod:`.status`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import DiagnosticError, UsageError
+from ..diagnostics import UsageError
 from ..i18n import Msg, t
-from .base import echo, echo_diagnostics, lang_option, max_bytes_option, outside_option, policy_option
+from .base import echo, lang_option, max_bytes_option, outside_option
 from .complete import complete_checklist, complete_remediation, complete_status
 
 
@@ -118,7 +118,7 @@ def init(
     echo(t("init.done", lang, path=str(output), listed=listed, skipped=skipped))
     for module in modules:
         key = "init.module_added" if add_modules else "init.module_proposed"
-        echo(t(key, lang, id=module.id, title=module.title.get(lang), reason=module.module["reason"].get(lang)))
+        echo(t(key, lang, id=module.id, title=module.title.get(lang), reason=module.reason.get(lang)))
     if modules and not add_modules:
         echo(t("init.modules_hint", lang))
 
@@ -153,11 +153,8 @@ def fill(
 
     if review:
         from ..audit.load import load_audit
-        from ..audit.upgrade import review_items
 
-        items = tuple(items) + tuple(
-            i for i in review_items(load_audit(audit, allow_outside_evidence, max_bytes)) if i not in items
-        )
+        items = tuple(items) + tuple(i for i in load_audit(audit, allow_outside_evidence, max_bytes).to_review if i not in items)
         if not items:
             echo(t("upgrade.nothing_to_review", lang, path=audit))
             return
@@ -282,54 +279,4 @@ def classify(audit, answers_file, date, lang, max_bytes, allow_outside_evidence)
     sys.exit(code)
 
 
-@click.command("status")
-@click.argument("audit", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@policy_option
-@lang_option
-@max_bytes_option
-@outside_option
-def status(audit, fmt, policy_spec, lang, max_bytes, allow_outside_evidence) -> None:
-    """Show how far AUDIT is filled in and its readiness verdict: per section, open critical items, the next item."""
-    from ..audit.load import audit_from_file
-    from ..audit.status import format_text, progress
-    from ..policy.verdict import audit_verdict
-
-    loaded, problems = audit_from_file(audit, allow_outside=allow_outside_evidence, max_bytes=max_bytes)
-    if loaded is None:
-        raise DiagnosticError(problems)
-    echo_diagnostics(problems, lang, err=True)
-    state = progress(loaded)
-    verdict, _ = audit_verdict(
-        state.evaluation, loaded.doc, policy_spec, allow_outside=allow_outside_evidence, max_bytes=max_bytes
-    )
-    from ..audit import signing
-    from ..audit.upgrade import review_items
-
-    signed = any(s.signature for s in loaded.signoff)  # the allowed signers (a git lookup) matter only then
-    allowed = signing.allowed_signers_file(None, Path(audit).parent) if signed else None
-    signatures = signing.check_signoffs(loaded.doc.data, allowed) if loaded.signoff else []
-    to_review = review_items(loaded)
-    if fmt == "json":
-        payload = state.to_dict(lang)
-        payload["verdict"] = {
-            "status": verdict.status,
-            "headline": verdict.headline.text(lang),
-            "policy": verdict.policy,
-            "passed": verdict.passed,
-            "reasons": [m.text(lang) for m in verdict.reasons],
-        }
-        payload["signoff"] = [c.to_dict(lang) for c in signatures]
-        payload["review"] = list(to_review)
-        import json
-
-        echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        echo(format_text(state, lang, verdict))
-        if to_review:
-            echo(t("status.review", lang, n=len(to_review), path=audit))
-        for c in signatures:
-            echo(t("status.signature", lang, message=c.message))
-
-
-COMMANDS = (init, fill, answer, classify, status)
+COMMANDS = (init, fill, answer, classify)

@@ -7,6 +7,7 @@ import fnmatch
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..cache import Store, files_signature
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
@@ -16,9 +17,10 @@ from ..i18n import Msg
 from ..loading import DEFAULT_MAX_BYTES, Document, read_limited
 from ..model import Checklist, ChecklistChange, Item, Section, Text
 from ..paths import data_dir
+from ..records import record
 from ..schemas import schema_diagnostics
 from .builtins import BUILTIN_PREFIX, builtin_checklist_ids, builtin_checklist_path, load_builtin
-from .conditions import FIELDS, fields_used
+from .conditions import FIELDS, applies, fields_used
 
 
 def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Checklist:
@@ -32,25 +34,56 @@ def load_checklist(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ch
     return checklist
 
 
-@cache
-def builtin_modules() -> dict[str, object]:
-    """The built-in checklists that are modules, by id, with their ``applies_when`` condition (None: always).
+@record
+class Module:
+    """A built-in module as ``init``, ``status`` and the report name it: what it is, without building its checklist."""
 
-    Read from the files' data (kept in the user's cache, keyed by the files' size and time), so that asking
-    which modules fit a system builds no checklist."""
+    id: str
+    title: Text
+    reason: Text  # why a system of its kind should add it
+    item_count: int
+    applies_when: Any = None  # its condition on the system profile (None: always)
+
+
+@cache
+def builtin_modules() -> dict[str, Module]:
+    """The built-in checklists that are modules, by id.
+
+    Kept in the user's cache (keyed by the built-in files' size and time), so that asking which modules
+    fit a system builds no checklist."""
     folder = data_dir("checklists")
     paths = [folder / f"{i}.yaml" for i in builtin_checklist_ids()]
     signature = files_signature(paths)
 
-    def build() -> dict[str, object]:
-        out: dict[str, object] = {}
+    def build() -> dict[str, Module]:
+        out: dict[str, Module] = {}
         for path in paths:
             data = load_builtin(path).data
             if isinstance(data, dict) and data.get("module"):
-                out[path.stem] = data.get("applies_when")
+                c = builtin_checklist(path.stem)
+                out[path.stem] = Module(c.id, c.title, c.module["reason"], len(c.items), c.applies_when)
         return out
 
     return PARSED.keep(f"modules-{signature}" if signature else None, dict, build)
+
+
+def modules_for(system: dict, chosen) -> list[Module]:
+    """The built-in modules whose condition holds for a system profile and that are not in ``chosen``.
+
+    ``init`` proposes them; the report and ``status`` name those an existing audit leaves out."""
+    chosen = set(chosen)
+    return [m for m in builtin_modules().values() if m.id not in chosen and applies(m.applies_when, system)]
+
+
+def modules_not_included(audit) -> list[Module]:
+    """Built-in modules that fit an audit's profile but that it does not use (``status`` and the report name them).
+
+    None for an audit on its own checklists only: there is no built-in baseline to add a module to."""
+    refs = audit.checklist_refs
+    if not any(r.id and not r.path for r in refs):
+        return []
+    chosen = {r.id for r in refs if r.id} | {c.id for c in audit.checklists}
+    return modules_for(audit.system, chosen)
 
 
 @cache

@@ -459,7 +459,7 @@ def _engagement(evaluation: Evaluation, verdict: dict[str, Any], lang: str) -> d
 
 def _method(evaluation: Evaluation, frameworks: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Scope and method: what was assessed against what, and what was not assessed."""
-    from ..audit.create import modules_not_included as _modules_not_included
+    from ..library.checklists import modules_not_included as _modules_not_included
 
     return {
         "out_of_scope_items": [r.item.id for r in evaluation.results if not r.applicable],
@@ -470,7 +470,7 @@ def _method(evaluation: Evaluation, frameworks: list[dict[str, Any]], lang: str)
         "frameworks_not_in_scope": [f["id"] for f in frameworks if f["scope"] == "not_in_scope"],
         "undetermined_clauses": sum(len(f["undetermined"]) for f in frameworks),
         "modules_not_included": [
-            {"id": c.id, "title": c.title.get(lang), "items": len(c.items), "reason": c.module["reason"].get(lang)}
+            {"id": c.id, "title": c.title.get(lang), "items": c.item_count, "reason": c.reason.get(lang)}
             for c in _modules_not_included(evaluation.audit)
         ],
     }

@@ -17,13 +17,13 @@ so a fixed item's case turns green instead of disappearing:
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 from ...i18n import localize, t
 from ...policy.rules import FAIL, PASS, GateResult
 from ...text import log_safe, terminal_safe
 from ..findings import GateFailure, checks, display_path
 from .text import format as text_format
+from .xmltree import Element, to_string
 
 # Characters XML 1.0 cannot carry, even escaped: the complement of its Char production, spelled as
 # the few ranges it excludes (a negated class over the astral planes takes milliseconds to compile).
@@ -46,14 +46,13 @@ def _token(text: str) -> str:
     return _clean(" ".join(text.split()))
 
 
-def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tuple[str, str]], out: str) -> str:
+def _suite(name: str, generated_at, cases: list[Element], properties: list[tuple[str, str]], out: str) -> str:
     counts = {"failure": 0, "error": 0, "skipped": 0}
     for case in cases:
         for child in case:
             counts[child.tag] += 1
-    root = ET.Element("testsuites")
-    suite = ET.SubElement(
-        root,
+    root = Element("testsuites")
+    suite = root.add(
         "testsuite",
         name=_token(name),
         package="aiaudit",
@@ -66,29 +65,28 @@ def _suite(name: str, generated_at, cases: list[ET.Element], properties: list[tu
         skipped=str(counts["skipped"]),
         time="0",
     )
-    props = ET.SubElement(suite, "properties")
+    props = suite.add("properties")
     for key, value in properties:
-        ET.SubElement(props, "property", name=key, value=_line(value))
-    suite.extend(cases)
-    ET.SubElement(suite, "system-out").text = _clean(out)
-    ET.SubElement(suite, "system-err").text = ""
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        props.add("property", name=key, value=_line(value))
+    suite.children.extend(cases)
+    suite.add("system-out", _clean(out))
+    suite.add("system-err", "")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + to_string(root) + "\n"
 
 
 def format(result: GateResult, lang: str) -> str:
     """The gate result as JUnit XML: one test case per (policy rule, subject)."""
-    cases: list[ET.Element] = []
+    cases: list[Element] = []
     for check in checks(result):
-        case = ET.Element("testcase", classname=_token(check.rule.id), name=_token(check.name), time="0")
+        case = Element("testcase", classname=_token(check.rule.id), name=_token(check.name), time="0")
         if check.outcome != PASS:
             file, line, col = check.where
             message = _line(localize(check.message if check.message is not None else check.rule.message, lang))
             detail = _line(f"{display_path(file)}:{line}:{col}: {message}")
             if check.outcome == FAIL:
-                ET.SubElement(case, "failure", message=message, type=check.rule.kind).text = detail
+                case.add("failure", detail, message=message, type=check.rule.kind)
             else:  # waived (the waiver's reason and expiry are in the message), or not checked
-                ET.SubElement(case, "skipped", message=message).text = detail
+                case.add("skipped", detail, message=message)
         cases.append(case)
     policy = result.policy
     properties = [
@@ -103,17 +101,16 @@ def format(result: GateResult, lang: str) -> str:
 
 def format_failure(failure: GateFailure, lang: str) -> str:
     """Unusable input as JUnit XML: one ``<error>`` test case per diagnostic."""
-    cases: list[ET.Element] = []
+    cases: list[Element] = []
     seen: set[str] = set()
     for d in failure.diagnostics:
         name = _token(f"input/{d.code} {display_path(d.file)}:{d.line}:{d.col}")
         if name in seen:
             continue
         seen.add(name)
-        case = ET.Element("testcase", classname="input", name=name, time="0")
+        case = Element("testcase", classname="input", name=name, time="0")
         message = _line(localize(d.message, lang))
-        error = ET.SubElement(case, "error", message=_line(t("ci.junit.input_error", lang, message=message)), type=d.code)
-        error.text = _line(d.format(lang))
+        case.add("error", _line(d.format(lang)), message=_line(t("ci.junit.input_error", lang, message=message)), type=d.code)
         cases.append(case)
     properties = [("audit", display_path(failure.audit_file)), ("policy", failure.policy), ("passed", "false")]
     out = "\n".join(log_safe(d.format(lang)) for d in failure.diagnostics) + "\n"
