@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from .model import Text
+from .text import lazy_pattern
 
 LANGS = ("en", "ko")
 
@@ -57,7 +58,7 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 
 #: ``{#name one|other}``: the number ``name`` and the word in its singular or plural form; ``{?name one|other}``: the word alone.
-_PLURAL = re.compile(r"\{([#?])(\w+) ([^{}|]*)\|([^{}]*)\}")
+_PLURAL = lazy_pattern(r"\{([#?])(\w+) ([^{}|]*)\|([^{}]*)\}")
 
 
 def plural(text: str, args: dict[str, object]) -> str:

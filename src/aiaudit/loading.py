@@ -26,6 +26,7 @@ from .digest import sha256_hex
 from .files import in_system_tree, note_input
 from .i18n import Msg
 from .records import record
+from .text import lazy_pattern
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -33,8 +34,44 @@ _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _SEQ, _MAP = _CORE + "seq", _CORE + "map"
 # YAML 1.2 core schema: only these plain scalars are not strings (no yes/no, no 1_000, no 1:20, no dates).
-_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+# Integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Floats: [-+]?(\.[0-9]+ | [0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+# | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN). Checked by hand: the two regular expressions cost 0.3 ms to
+# compile, more than a small file spends matching (tests/core/test_loading.py holds them as the oracle).
+_OCTAL, _HEX = frozenset("01234567"), frozenset("0123456789abcdefABCDEF")
+_INFINITIES = frozenset((".inf", ".Inf", ".INF"))
+_NANS = frozenset((".nan", ".NaN", ".NAN"))
+
+
+def _digits(text: str) -> bool:
+    """One or more of 0-9 and nothing else."""
+    return text.isdigit() and text.isascii()
+
+
+def is_int(text: str) -> bool:
+    """Whether the plain scalar ``text`` is an integer of the YAML 1.2 core schema."""
+    if text[:2] == "0o":
+        return len(text) > 2 and _OCTAL.issuperset(text[2:])
+    if text[:2] == "0x":
+        return len(text) > 2 and _HEX.issuperset(text[2:])
+    return _digits(text[1:] if text[:1] in ("+", "-") else text)
+
+
+def is_float(text: str) -> bool:
+    """Whether the plain scalar ``text`` is a float of the YAML 1.2 core schema (integers included)."""
+    if text in _NANS:
+        return True
+    unsigned = text[1:] if text[:1] in ("+", "-") else text
+    if unsigned in _INFINITIES:
+        return True
+    mantissa, e, exponent = unsigned.replace("E", "e", 1).partition("e")
+    if e and not _digits(exponent[1:] if exponent[:1] in ("+", "-") else exponent):
+        return False
+    whole, dot, fraction = mantissa.partition(".")
+    if not dot:
+        return _digits(whole)
+    if not whole:
+        return _digits(fraction)
+    return _digits(whole) and (not fraction or _digits(fraction))
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
@@ -53,9 +90,9 @@ class _Loader(_Base):
                 return _STR
             if value in _BOOLS:
                 return _BOOL
-            if _INT_RE.fullmatch(value):
+            if is_int(value):
                 return _INT
-            if _FLOAT_RE.fullmatch(value):
+            if is_float(value):
                 return _FLOAT
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
@@ -78,7 +115,7 @@ MAX_INT = 2**63 - 1
 MIN_INT = -(2**63)
 
 # An anchor token (&name) where YAML allows one; a false positive only costs an extra check.
-_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
+_ANCHOR = lazy_pattern(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
 Path_ = tuple  # a JSON path as a tuple of keys (str) and indexes (int)
@@ -337,12 +374,13 @@ def _load_text(text: str, raw: bytes, name: str, keep_tree: bool = False) -> Doc
     if has_anchor(text):  # only anchors and aliases can make the node graph expand
         _check_expansion(root, name, len(text))
     builder = _Builder(name)
-    data = builder.build(root, 0)
+    tables: dict[int, Any] | None = None if keep_tree else {}
+    data = builder.build(root, 0, tables)
     if builder.diagnostics:
         raise DiagnosticError(builder.diagnostics)
-    if keep_tree:  # positions are indexed from the tree when first asked for
+    if tables is None:  # positions are indexed from the kept tree when first asked for
         return Document(name, data, raw, None, root)
-    return Document(name, data, raw, _index(root, data))
+    return Document(name, data, raw, PositionIndex(_pack(root.start_mark), tables))
 
 
 def has_anchor(text: str) -> bool:
@@ -352,7 +390,7 @@ def has_anchor(text: str) -> bool:
 
 def is_number(text: str) -> bool:
     """Whether the loader (YAML 1.2 core schema) reads the plain scalar ``text`` as a number."""
-    return bool(_INT_RE.fullmatch(text) or _FLOAT_RE.fullmatch(text))
+    return is_int(text) or is_float(text)
 
 
 def compose(text: str) -> Any:
@@ -452,15 +490,21 @@ class _Builder:
     def _here(self, node: yaml.Node) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node, depth: int) -> Any:
+    def build(self, node: yaml.Node, depth: int, tables: dict[int, Any] | None = None) -> Any:
+        """The data of ``node``; with ``tables``, its positions are indexed in the same walk (see
+        :class:`PositionIndex`: alias copies get their anchor's positions)."""
         if depth > MAX_DEPTH:
             raise DiagnosticError([Diagnostic(self.name, *self._here(node), "E105", Msg("load.too_deep", limit=MAX_DEPTH))])
         if node.tag not in _ALLOWED_TAGS:
             message = Msg("load.tag", tag=repr(node.tag))
             raise DiagnosticError([Diagnostic(self.name, *self._here(node), "E103", message)])
+        child_depth = depth + 1
+        # Plain strings, most of a file's nodes, are taken here rather than through a call of their own.
+        plain = child_depth <= MAX_DEPTH
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             first: dict[str, yaml.Node] = {}
+            table: dict[str, int] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.diagnostics.append(Diagnostic(self.name, *self._here(key_node), "E101", Msg("load.complex_key")))
@@ -471,10 +515,27 @@ class _Builder:
                     self.diagnostics.append(Diagnostic(self.name, *self._here(key_node), "E102", message))
                     continue
                 first[key] = key_node
-                out[key] = self.build(value_node, depth + 1)
+                if tables is not None:
+                    k, v = key_node.start_mark, value_node.start_mark
+                    table[key] = ((k.line + 1) << 96) | ((k.column + 1) << 64) | ((v.line + 1) << 32) | (v.column + 1)
+                if plain and value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+                    out[key] = value_node.value
+                else:
+                    out[key] = self.build(value_node, child_depth, tables)
+            if tables is not None:
+                tables[id(out)] = table
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, depth + 1) for child in node.value]
+            children = node.value
+            items = [
+                child.value
+                if plain and child.tag == _STR and type(child) is yaml.ScalarNode
+                else self.build(child, child_depth, tables)
+                for child in children
+            ]
+            if tables is not None:
+                tables[id(items)] = array("Q", [((c.start_mark.line + 1) << 32) | (c.start_mark.column + 1) for c in children])
+            return items
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -498,7 +559,7 @@ class _Builder:
         return 0
 
     def _int(self, node: yaml.ScalarNode, value: str) -> Any:
-        if not _INT_RE.fullmatch(value):  # an explicit !!int on text
+        if not is_int(value):  # an explicit !!int on text
             return value
         # Count digits before converting: Python refuses (slowly) to convert more than 4,300.
         if value.startswith(("0o", "0x")):
@@ -515,7 +576,7 @@ class _Builder:
         return number
 
     def _float(self, node: yaml.ScalarNode, value: str) -> Any:
-        if not _FLOAT_RE.fullmatch(value):  # an explicit !!float on text
+        if not is_float(value):  # an explicit !!float on text
             return value
         low = value.lower().lstrip("+-")
         number = float("nan") if low == ".nan" else float(value) if not low.startswith(".inf") else math.inf

@@ -12,6 +12,7 @@ from .diagnostics import Diagnostic
 from .i18n import Msg
 from .loading import Document
 from .paths import PACKAGE_DIR
+from .text import lazy_pattern
 
 #: Kinds with a schema; ``common`` only holds shared definitions.
 KINDS = ("checklist", "audit", "framework", "policy", "rubric", "report")
@@ -147,7 +148,7 @@ def _is_integer(checker, instance) -> bool:
 
 
 #: A backslash escape, a character class, or a bare ``$``.
-_PATTERN_TOKENS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\$", re.DOTALL)
+_PATTERN_TOKENS = lazy_pattern(r"\\.|\[(?:\\.|[^\]\\])*\]|\$", re.DOTALL)
 
 
 @cache

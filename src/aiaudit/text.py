@@ -118,6 +118,25 @@ def output_safe(text: str) -> str:
     return "\n".join(_defuse(line) for line in safe.split("\n"))
 
 
+
+# --- patterns ----------------------------------------------------------------------------------------------
+
+
+class lazy_pattern:
+    """``re.compile(pattern, flags)``, compiled when first used: compiling costs 20-200 us a pattern, and
+    most commands never use most of the patterns their modules define. After the first use the
+    compiled pattern's methods are this object's own attributes (no indirection)."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
 # --- visible text -------------------------------------------------------------------------------------------
 
 #: Letters and marks that take no space and show nothing: Hangul fillers, the braille blank, variation
@@ -158,11 +177,11 @@ def seen_length(seen: str) -> int:
 
 # --- Markdown -----------------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_ORDERED = re.compile(r"^(\d+)([.)])")
+_MD_SPECIAL = lazy_pattern(r"([\\`*_\[\]|~])")
+_MD_ORDERED = lazy_pattern(r"^(\d+)([.)])")
 #: Words that GitHub-flavoured Markdown (or GitHub itself) turns into a link on its own: URLs, ``www.``
 #: addresses, e-mail addresses and @mentions, issue references (``#12``).
-LINKISH = re.compile(r"://|www\.|@|#[0-9]", re.IGNORECASE)
+LINKISH = lazy_pattern(r"://|www\.|@|#[0-9]", re.IGNORECASE)
 
 
 def md_code(word: str) -> str:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiaudit.diagnostics import DiagnosticError
-from aiaudit.loading import MAX_DEPTH, load_bytes, load_file
+from aiaudit.loading import MAX_DEPTH, is_float, is_int, load_bytes, load_file
 
 BOMB = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -115,3 +115,24 @@ def test_any_input_loads_or_yields_diagnostics_inside_the_file(raw):
     for line, col in doc.positions.values():
         # an empty value at the very end of the file sits on the line after the last newline
         assert 1 <= line <= raw.count(b"\n") + 2 and col >= 1
+
+
+# The YAML 1.2 core schema's number forms as regular expressions: the oracle for the loader's hand-written checks.
+_INT_ORACLE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_ORACLE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_NUMBERISH = st.text(alphabet="0123456789+-.eEoxabfAFinINnNa_ ٣²", min_size=1, max_size=10)
+_SPELLINGS = ["0", "-0", "+12", "0o17", "0o", "0o8", "0x1F", "0x", "0xg", "1.", ".5", "1.5e3", "1.5E-3", "1e", "1e+", "-.inf",
+              "+.Inf", ".NAN", "+.nan", ".nan", "1_000", "٣", "²", "1.2.3", "e5", ".e5", "1e5e5", "1E5E", ".", "+", "-."]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_NUMBERISH)
+def test_the_number_checks_agree_with_the_core_schema_expressions(text):
+    assert is_int(text) == bool(_INT_ORACLE.fullmatch(text))
+    assert is_float(text) == bool(_FLOAT_ORACLE.fullmatch(text))
+
+
+@pytest.mark.parametrize("text", _SPELLINGS)
+def test_the_number_checks_on_edge_spellings(text):
+    assert is_int(text) == bool(_INT_ORACLE.fullmatch(text))
+    assert is_float(text) == bool(_FLOAT_ORACLE.fullmatch(text))

@@ -51,14 +51,15 @@ class EvidenceUnreadable(Special):
     """An evidence path names something that is not a regular file, or cannot be read."""
 
 
-def resolve(folder: Path, path: str, allow_outside: bool = False) -> Path:
+def resolve(folder: Path | str, path: str, allow_outside: bool = False, real: bool = False) -> Path:
     """The absolute, symlink-free path of an evidence file named in an audit in ``folder``.
 
     Raises :class:`EvidenceOutside` when the path leaves the folder (unless ``allow_outside``),
-    and :class:`EvidenceUnreadable` for system trees (``/proc``, ``/sys``, ``/dev``).
+    and :class:`EvidenceUnreadable` for system trees (``/proc``, ``/sys``, ``/dev``). ``real``: see
+    :func:`aiaudit.files.confine`.
     """
     try:
-        return confine(folder, path, allow_outside)
+        return confine(folder, path, allow_outside, real=real)
     except Outside:
         raise EvidenceOutside(Msg("evidence.outside", path=repr(path), folder=".")) from None
     except Special:
@@ -144,17 +145,18 @@ class Checked:
         return self.check in PRESENT
 
 
-def check(entry: Evidence, folder: Path | None, allow_outside: bool = False) -> Checked:
+def check(entry: Evidence, folder: Path | str | None, allow_outside: bool = False, real: bool = False) -> Checked:
     """Check an evidence entry of an audit in ``folder`` against the file on disk now.
 
     ``folder`` is None for an audit that is not a file (a built-in example): paths are then missing.
+    ``real``: ``folder`` is already symlink-free (the loader resolves an audit's folder once).
     """
     if entry.url is not None and entry.path is None:
         return Checked(LINK)
     if folder is None or not entry.path:
         return Checked(MISSING, problem=Msg("evidence.missing", path=repr(entry.path or "")))
     try:
-        target = resolve(folder, entry.path, allow_outside)
+        target = resolve(folder, entry.path, allow_outside, real)
         found = facts(target, entry.path)
     except EvidenceOutside:
         return Checked(OUTSIDE, problem=Msg("evidence.outside", path=repr(entry.path), folder="."))

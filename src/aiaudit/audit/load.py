@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError, has_errors
@@ -78,8 +79,9 @@ def audit_from_document(
     if not answers_checked:
         answers = {item_id: _answer(item_id, raw) for item_id, raw in data["answers"].items() if item_id in known}
         return _audit(doc, data, refs, checklists, answers, looks), sorted(set(problems))
+    folder = _real_folder(doc)  # resolved once: each evidence path is then resolved under it
     for item_id, raw in data["answers"].items():
-        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence, looks)
+        answer, found = check_answer(doc, item_id, raw, known, allow_outside, evidence, looks, folder, justify=False)
         if answer is not None:
             answers[item_id] = answer
             if answer.review is not None:
@@ -122,23 +124,34 @@ def check_answer(
     allow_outside: bool = False,
     evidence: bool = True,
     looks: dict | None = None,
+    folder: str | None = None,
+    justify: bool = True,
 ) -> tuple[Answer | None, list[Diagnostic]]:
     """One answer of a schema-valid audit: its model (None for an unknown item) and its diagnostics.
 
     ``known`` holds the item ids of the audit's checklists. Saving one answer re-checks only that
     answer with this (:mod:`aiaudit.audit.answer`), so it must stay the whole per-answer check.
+    ``folder``: the audit's folder, already resolved (see :func:`_real_folder`). ``justify=False``
+    leaves the ``na`` reason to the caller, which judges all the audit's reasons together (a
+    superset: copies across answers count there).
     """
     where = ("answers", item_id)
     if item_id not in known:
         return None, [doc.diagnostic("E401", Msg("audit.unknown_item", item=repr(item_id)), where, key=True)]
     answer = _answer(item_id, raw)
-    problems = _justification_problems({item_id: answer}, doc)  # the copies across answers are checked per audit
+    # the copies across answers are checked per audit
+    problems = _justification_problems({item_id: answer}, doc) if justify and answer.status == "na" else []
     problems.extend(_check_dates(doc, [((*where, "date"), raw.get("date"))]))
     if answer.due is not None and not _real_date(answer.due):  # a due date may lie ahead, but must exist
         problems.append(doc.diagnostic("E408", Msg("audit.impossible_date", date=answer.due), where + ("due",)))
     if evidence:
-        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside, looks))
+        problems.extend(_evidence_problems(answer, raw, doc, where, allow_outside, looks, folder))
     return answer, problems
+
+
+def _real_folder(doc: Document) -> str | None:
+    """The symlink-free folder of an audit file (None for a built-in example: its evidence is missing)."""
+    return None if doc.name.startswith(BUILTIN_PREFIX) else os.path.realpath(Path(doc.name).parent)
 
 
 def _resolve_checklist(
@@ -314,20 +327,28 @@ def _check_dates(doc: Document, dated: list[tuple[tuple, object]], today: _dt.da
 
 
 def _evidence_problems(
-    answer: Answer, raw: dict, doc: Document, where: tuple, allow_outside: bool, looks: dict | None = None
+    answer: Answer,
+    raw: dict,
+    doc: Document,
+    where: tuple,
+    allow_outside: bool,
+    looks: dict | None = None,
+    folder: str | None = None,
 ) -> list[Diagnostic]:
     """E403/E404 for evidence that is missing, unreadable or outside the folder; W402 when it changed.
 
-    ``looks`` receives what was found of each entry (see :attr:`Audit.evidence_checked`)."""
+    ``looks`` receives what was found of each entry (see :attr:`Audit.evidence_checked`); ``folder``
+    is the audit's resolved folder when the caller has it."""
     if doc.name.startswith(BUILTIN_PREFIX):
         return []
-    folder = Path(doc.name).parent
+    if folder is None:
+        folder = _real_folder(doc)
     out = []
     for n, item in enumerate(answer.evidence):
         if item.path is None:
             continue
         epath = where + ("evidence", n, "path")
-        checked = ev.check(item, folder, allow_outside)
+        checked = ev.check(item, folder, allow_outside, real=True)
         if looks is not None:
             looks[(answer.item_id, n, allow_outside)] = checked
         if checked.check == ev.OUTSIDE:
