@@ -32,29 +32,39 @@ def default_lang() -> str:
     return "ko" if loc.startswith("ko") else "en"
 
 
+def _files() -> list[Path]:
+    folder = Path(__file__).parent / "locales"
+    return sorted(folder / name for name in os.listdir(folder) if name.endswith(".json"))
+
+
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
-    """All message catalogs (``locales/*.json``) merged: key → {en, ko}.
+    """All message catalogs (``locales/*.json``) merged: key → {en, ko} (for tools and tests; commands use :func:`_table`)."""
+    import json
 
-    The merged catalog is kept in the user's cache, keyed by the files' names, sizes and times
-    (reading and decoding 17 JSON files was a noticeable part of every short command).
+    merged: dict[str, dict[str, str]] = {}
+    for path in _files():
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+@cache
+def _table(lang: str) -> dict[str, str]:
+    """Every message in ``lang`` (English where it has none): key → text.
+
+    Kept in the user's cache per language, keyed by the catalog files' names, sizes and times:
+    reading and decoding 17 JSON files was a noticeable part of every short command, and loading one
+    language's flat table takes a quarter of the time both languages' entries took.
     """
     from .cache import Store, files_signature
 
-    folder = Path(__file__).parent / "locales"
-    files = sorted(folder / name for name in os.listdir(folder) if name.endswith(".json"))
-    signature = files_signature(files)
+    signature = files_signature(_files())
 
-    def build() -> dict[str, dict[str, str]]:
-        import json
+    def build() -> dict[str, str]:
+        return {key: entry.get(lang) or entry["en"] for key, entry in _catalog().items()}
 
-        merged: dict[str, dict[str, str]] = {}
-        for path in files:
-            merged.update(json.loads(path.read_text(encoding="utf-8")))
-        return merged
-
-    store = Store("messages", code=("i18n.py",), limit=4, plain=True)
-    return store.keep(f"messages-{signature}" if signature else None, dict, build)
+    store = Store("messages", code=("i18n.py",), limit=8, plain=True)
+    return store.keep(f"{lang}-{signature}" if signature else None, dict, build)
 
 
 #: ``{#name one|other}``: the number ``name`` and the word in its singular or plural form; ``{?name one|other}``: the word alone.
@@ -74,10 +84,10 @@ def plural(text: str, args: dict[str, object]) -> str:
 
 def t(key: str, lang: str, /, **args: object) -> str:
     """The message ``key`` in ``lang`` (English if missing), formatted with ``args`` (messages among them rendered too)."""
-    entry = _catalog().get(key)
-    if entry is None:
+    text = _table(lang).get(key)
+    if text is None:
         raise KeyError(f"no message {key!r}")
-    text = plural(entry.get(lang) or entry["en"], args)
+    text = plural(text, args)
     if not args:
         return text
     return text.format(**{k: _arg(v, lang) for k, v in args.items()})
@@ -85,7 +95,7 @@ def t(key: str, lang: str, /, **args: object) -> str:
 
 def _arg(value: object, lang: str) -> object:
     """A message argument in ``lang``: messages and bilingual texts from files are rendered, the rest kept."""
-    if isinstance(value, Msg):
+    if isinstance(value, (Msg, Listed)):
         return value.text(lang)
     if isinstance(value, Text):
         return value.get(lang)
@@ -94,7 +104,7 @@ def _arg(value: object, lang: str) -> object:
 
 def messages(lang: str, prefix: str = "") -> dict[str, str]:
     """Every message whose key starts with ``prefix``, in ``lang``: for templates (no arguments)."""
-    return {k: (v.get(lang) or v["en"]) for k, v in _catalog().items() if k.startswith(prefix)}
+    return {k: v for k, v in _table(lang).items() if k.startswith(prefix)}
 
 
 class Msg(str):
@@ -122,6 +132,28 @@ class Msg(str):
 
 def _rebuild(key: str, args: dict) -> Msg:
     return Msg(key, **args)
+
+
+class Listed:
+    """Catalog messages named by key, listed with commas in the language a message is rendered in
+    (``owner, due date``): a message argument that costs no other language's catalog until asked."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, keys) -> None:
+        self.keys = tuple(keys)
+
+    def text(self, lang: str) -> str:
+        return ", ".join(t(key, lang) for key in self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Listed) and other.keys == self.keys
+
+    def __hash__(self) -> int:
+        return hash(self.keys)
+
+    def __repr__(self) -> str:
+        return f"Listed({list(self.keys)!r})"
 
 
 def localize(text: object, lang: str) -> str:

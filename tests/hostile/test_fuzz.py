@@ -300,10 +300,11 @@ def test_mutated_projects_never_crash_escape_or_hang(fuzz_root, files):
                 assert "internal error" not in result.stderr and "내부 오류" not in result.stderr, result.stderr[-2000:]
         assert outside() == outside_before, "a command wrote outside its work folder"
         cached = [p for p in cache.rglob("*") if p.is_file()]
-        kinds = {"templates-": ".cache", "checklists-": ".pickle", "policies-": ".pickle", "messages-": ".marshal"}
+        kinds = {"templates-": ".cache", "checklists-": ".pickle", "policies-": ".pickle"}
+        kinds |= {"messages-": ".marshal", "schemas-": ".marshal", "records-": ".marshal"}
         assert all(
             any(p.parent.name.startswith(folder) and p.suffix == suffix for folder, suffix in kinds.items()) for p in cached
-        ), "only compiled templates, parsed checklists, policies and messages in the cache"
+        ), "only compiled templates and records, parsed checklists, policies, schemas and messages in the cache"
         assert (work / "outside.txt").read_text(encoding="utf-8") == "outside"
     finally:
         shutil.rmtree(work, ignore_errors=True)

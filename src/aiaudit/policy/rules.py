@@ -37,9 +37,9 @@ from pathlib import Path
 from ..audit import evidence as ev
 from ..audit.evaluation import Evaluation, ItemResult
 from ..diagnostics import Diagnostic
-from ..i18n import Msg, t
+from ..i18n import Listed, Msg
 from ..loading import Document
-from ..model import Item, Text
+from ..model import Item
 from ..records import record
 from ..text import number
 from ..text import percent as percent_text
@@ -526,9 +526,9 @@ FINDING_STATUSES = ("not_met", "partial")
 CLOSED_REMEDIATION = ("resolved", "risk_accepted")
 
 
-def field_names(names) -> Text:
-    """Finding fields named in words (``owner, due date``), in both languages."""
-    return Text(*(", ".join(t(f"finding.field.{n}", lang) for n in names) for lang in ("en", "ko")))
+def field_names(names) -> Listed:
+    """Finding fields named in words (``owner, due date``), in the language of the message they go into."""
+    return Listed(f"finding.field.{n}" for n in names)
 
 
 def answered_findings(evaluation: Evaluation) -> list[ItemResult]:
