@@ -327,6 +327,9 @@ def test_soft_fail_exits_0_but_says_so(mini, invoke):
         (["{audit}", "--policy", "preset:genai-baseline", "-f", "json:a.json", "-f", "sarif:a.json"], "the same file"),
         (["{audit}", "{audit}", "--policy", "preset:genai-baseline", "-f", "sarif"], "takes one audit"),
         (["{audit}", "--policy", "preset:genai-baseline", "--today", "2026-13-01"], "--today"),
+        (["{audit}", "--policy", "preset:genai-baseline", "--today", "2026-02-30"], "'2026-02-30' is not a date of the calendar"),
+        (["{audit}", "--policy", "preset:genai-baseline", "--today", "20261125"], "use YYYY-MM-DD"),
+        (["{audit}", "--policy", "preset:genai-baseline", "--today", "2026-W48-3"], "use YYYY-MM-DD"),
         (["{audit}"], "Missing option '-p' / '--policy'"),
     ],
 )

@@ -34,6 +34,27 @@ class Fatal(click.ClickException):
         click.echo(output_safe(self.message), err=True)
 
 
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, as a :class:`datetime.date` (``click.DateTime`` would
+    import ``_strptime``, a millisecond of every gate run that passes ``--today``)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        # fromisoformat alone would also take 20261125 and week dates (2026-W48-3).
+        if len(text) == 10 and text[4] == text[7] == "-" and (text[:4] + text[5:7] + text[8:]).isdigit() and text.isascii():
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(localize(Msg("audit.bad_date", value=repr(text)), current_lang(ctx)), param, ctx)
+
+
 class Group(click.Group):
     """Translates library errors into one-line messages and exit codes; never a traceback."""
 

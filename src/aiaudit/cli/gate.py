@@ -10,7 +10,7 @@ import click
 
 from ..diagnostics import EXIT_INVALID
 from ..i18n import t
-from .base import echo, echo_diagnostics, echo_format, lang_option, max_bytes_option, outside_option
+from .base import IsoDate, echo, echo_diagnostics, echo_format, lang_option, max_bytes_option, outside_option
 from .complete import complete_gate_format, complete_policy, complete_policy_preset
 
 _policy_option = click.option(
@@ -26,7 +26,7 @@ _soft_fail_option = click.option(
 )
 _today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=IsoDate(),
     default=None,
     metavar="YYYY-MM-DD",
     help="Check audit age and waivers as of this date.",
@@ -113,7 +113,7 @@ def gate_command(audits, policy_spec, formats, sarif_category, soft_fail, today,
         lang=lang,
         soft_fail=soft_fail,
         category=sarif_category or None,
-        today=today.date() if today else None,
+        today=today,
         max_bytes=max_bytes,
         allow_outside=allow_outside_evidence,
     )
@@ -221,7 +221,7 @@ def hook_gate(files, policy_spec, formats, soft_fail, today, lang, max_bytes, al
         lang=lang,
         soft_fail=soft_fail,
         category=None,
-        today=today.date() if today else None,
+        today=today,
         max_bytes=max_bytes,
         allow_outside=allow_outside_evidence,
     )

@@ -101,10 +101,24 @@ def clause_index() -> dict[str, Clause]:
     return {c.id: c for fw in frameworks().values() for c in fw.clauses}
 
 
+_prefixes: tuple[dict, dict[str, Framework]] = ({}, {})  # (the catalog, its frameworks by prefix)
+
+
+def _by_prefix() -> dict[str, Framework]:
+    global _prefixes
+    catalog = frameworks()
+    if _prefixes[0] is not catalog:
+        _prefixes = (catalog, {fw.prefix: fw for fw in catalog.values()})
+    return _prefixes[1]
+
+
 def framework_of(clause_id: str) -> Framework | None:
     """The framework a clause id belongs to, by its id prefix (longest prefix wins)."""
-    best: Framework | None = None
-    for fw in frameworks().values():
-        if clause_id.startswith(fw.prefix + "-") and (best is None or len(fw.prefix) > len(best.prefix)):
-            best = fw
-    return best
+    prefixes = _by_prefix()
+    end = clause_id.rfind("-")
+    while end > 0:  # the longest prefix first: each dash from the right
+        fw = prefixes.get(clause_id[:end])
+        if fw is not None:
+            return fw
+        end = clause_id.rfind("-", 0, end)
+    return None
