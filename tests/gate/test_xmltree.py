@@ -68,3 +68,14 @@ def test_the_gate_does_not_import_elementtree(tmp_path):
     code = "import sys, aiaudit.gate.outputs.junit; print('xml.etree.ElementTree' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=20))
+def test_junit_replaces_exactly_what_xml_cannot_carry(text):
+    import re
+
+    from aiaudit.gate.outputs.junit import _xml_chars
+
+    invalid = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    assert _xml_chars(text) == invalid.sub("\ufffd", text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiaudit.library.catalog import framework_of, frameworks
+from aiaudit.library.catalog import framework_id_of, framework_of, frameworks
 
 
 def _by_scan(clause_id: str):
@@ -28,4 +28,6 @@ _PREFIXES = sorted({fw.prefix for fw in frameworks().values()}) + ["", "X", "KR"
 @given(st.sampled_from(_PREFIXES), st.text(alphabet="-AB1", max_size=6))
 def test_lookup_agrees_with_a_scan_of_every_prefix(prefix, rest):
     clause_id = prefix + rest
-    assert framework_of(clause_id) is _by_scan(clause_id)
+    scanned = _by_scan(clause_id)
+    assert framework_of(clause_id) is scanned
+    assert framework_id_of(clause_id) == (scanned.id if scanned is not None else None)

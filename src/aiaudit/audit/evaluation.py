@@ -176,13 +176,13 @@ class Evaluation:
     @cached_property
     def _cited(self) -> tuple[dict[str, list[ItemResult]], tuple[str, ...]]:
         """The results citing each clause id, and the ids of the frameworks the items cite (sorted)."""
-        from ..library.catalog import framework_of
+        from ..library.catalog import framework_id_of
 
         cited: dict[str, list[ItemResult]] = {}
         for r in self.results:
             for ref in r.item.refs:
                 cited.setdefault(ref, []).append(r)
-        referenced = tuple(sorted({fw.id for ref in cited if (fw := framework_of(ref)) is not None}))
+        referenced = tuple(sorted({fw_id for ref in cited if (fw_id := framework_id_of(ref)) is not None}))
         return cited, referenced
 
     @cached_property

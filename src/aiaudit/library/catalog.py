@@ -101,24 +101,33 @@ def clause_index() -> dict[str, Clause]:
     return {c.id: c for fw in frameworks().values() for c in fw.clauses}
 
 
-_prefixes: tuple[dict, dict[str, Framework]] = ({}, {})  # (the catalog, its frameworks by prefix)
+@cache
+def _prefix_ids() -> dict[str, str]:
+    """Framework ids by clause-id prefix, kept in the user's cache on their own: naming the framework
+    of a clause (SARIF, the frameworks an audit cites) then loads no catalog."""
+    from .checklists import PARSED
+
+    signature = files_signature(sorted((data_dir("checklists") / "frameworks").glob("*.yaml")))
+
+    def build() -> dict[str, str]:
+        return {fw.prefix: fw.id for fw in frameworks().values()}
+
+    return PARSED.keep(f"prefixes-{signature}" if signature else None, dict, build)
 
 
-def _by_prefix() -> dict[str, Framework]:
-    global _prefixes
-    catalog = frameworks()
-    if _prefixes[0] is not catalog:
-        _prefixes = (catalog, {fw.prefix: fw for fw in catalog.values()})
-    return _prefixes[1]
+def framework_id_of(clause_id: str) -> str | None:
+    """The id of the framework a clause id belongs to, by its id prefix (longest prefix wins)."""
+    prefixes = _prefix_ids()
+    end = clause_id.rfind("-")
+    while end > 0:  # the longest prefix first: each dash from the right
+        found = prefixes.get(clause_id[:end])
+        if found is not None:
+            return found
+        end = clause_id.rfind("-", 0, end)
+    return None
 
 
 def framework_of(clause_id: str) -> Framework | None:
-    """The framework a clause id belongs to, by its id prefix (longest prefix wins)."""
-    prefixes = _by_prefix()
-    end = clause_id.rfind("-")
-    while end > 0:  # the longest prefix first: each dash from the right
-        fw = prefixes.get(clause_id[:end])
-        if fw is not None:
-            return fw
-        end = clause_id.rfind("-", 0, end)
-    return None
+    """The framework a clause id belongs to (see :func:`framework_id_of`)."""
+    found = framework_id_of(clause_id)
+    return None if found is None else frameworks().get(found)

@@ -16,29 +16,35 @@ so a fixed item's case turns green instead of disappearing:
 
 from __future__ import annotations
 
-import re
-
 from ...i18n import localize, t
 from ...policy.rules import FAIL, PASS, GateResult
-from ...text import log_safe, terminal_safe
+from ...text import lazy_pattern, log_safe, terminal_safe
 from ..findings import GateFailure, checks, display_path
 from .text import format as text_format
 from .xmltree import Element, to_string
 
 # Characters XML 1.0 cannot carry, even escaped: the complement of its Char production, spelled as
 # the few ranges it excludes (a negated class over the astral planes takes milliseconds to compile).
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_INVALID = lazy_pattern("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_chars(text: str) -> str:
+    """``text`` with what XML 1.0 cannot carry replaced; every such character is unprintable, so
+    printable text (tabs and line breaks aside) skips the pattern, which takes 0.3 ms to compile."""
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        return text
+    return _INVALID.sub("\ufffd", text)
 
 
 def _clean(text: str) -> str:
     """Text for the XML: terminal escapes shown escaped (the file gets printed into CI logs), then
     anything XML cannot carry replaced."""
-    return _INVALID.sub("\ufffd", terminal_safe(text))
+    return _xml_chars(terminal_safe(text))
 
 
 def _line(text: str) -> str:
     """One line for the XML: no newline from a file name can start a ``::error`` line of its own."""
-    return _INVALID.sub("\ufffd", log_safe(text))
+    return _xml_chars(log_safe(text))
 
 
 def _token(text: str) -> str:

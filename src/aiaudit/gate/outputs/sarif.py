@@ -60,13 +60,13 @@ def _kind_text(kind: str, lang: str) -> str:
 
 
 def _item_rule(finding: Finding, lang: str) -> dict:
-    from ...library.catalog import framework_of
+    from ...library.catalog import framework_id_of
 
     item = finding.item
     assert item is not None
     rule_title = localize(finding.rule.title, lang)
     clauses = ", ".join(item.refs) or "-"
-    frameworks = sorted({fw.id for ref in item.refs if (fw := framework_of(ref)) is not None})
+    frameworks = sorted({fw_id for ref in item.refs if (fw_id := framework_id_of(ref)) is not None})
     guidance, remediation = item.guidance.get(lang), item.remediation.get(lang)
     severity = t("severity." + item.severity, lang)
     level = LEVEL[item.severity]
