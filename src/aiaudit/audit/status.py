@@ -131,7 +131,7 @@ def laws(evaluation: Evaluation) -> list[tuple[Text, str, int]]:
     from ..library.catalog import frameworks
 
     catalog = frameworks()
-    laws = [fw_id for fw_id in evaluation.cited_frameworks() if catalog[fw_id].scope is not None]
+    laws = [fw_id for fw_id in evaluation.cited_frameworks() if fw_id in catalog.binding]
     return [(catalog[fw_id].short, evaluation.scope(fw_id).status, evaluation.undetermined_count(fw_id)) for fw_id in laws]
 
 

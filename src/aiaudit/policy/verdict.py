@@ -108,7 +108,7 @@ def _laws_out_of_scope(result: GateResult) -> list[str]:
     from ..library.catalog import frameworks
 
     catalog = frameworks()
-    laws = [fw_id for fw_id in dict.fromkeys(named) if fw_id in catalog and catalog[fw_id].scope is not None]
+    laws = [fw_id for fw_id in dict.fromkeys(named) if fw_id in catalog.binding]
     if not laws or any(result.evaluation.scope(fw_id).reaches for fw_id in laws):
         return []
     return [catalog[fw_id].short.en for fw_id in laws]
