@@ -27,7 +27,8 @@ NOT_IMPORTED = [
     ),
     (
         ["gate", "audit.yaml", "--policy", "preset:classroom-minimum", "--today", "2026-11-25"],
-        ["aiaudit.gate.outputs.junit", "xml.etree", "tempfile", "aiaudit.grading", "aiaudit.render", "jinja2", "_strptime"],
+        ["aiaudit.gate.outputs.junit", "xml.etree", "tempfile", "aiaudit.grading", "aiaudit.render", "jinja2", "_strptime"]
+        + ["aiaudit.cli.hook"],
     ),
 ]
 

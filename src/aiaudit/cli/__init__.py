@@ -56,6 +56,12 @@ def _gate() -> tuple:
     return gate.COMMANDS
 
 
+def _hook() -> tuple:
+    from . import hook
+
+    return hook.COMMANDS
+
+
 def _grade() -> tuple:
     from . import grade
 
@@ -81,7 +87,8 @@ COMMANDS: dict[str, Callable[[], tuple]] = {
     "status": _status,
     **dict.fromkeys(("report", "doctor", "haip"), _report),
     **dict.fromkeys(("checklists", "frameworks", "lint", "convert"), _library),
-    **dict.fromkeys(("gate", "policy", "hook"), _gate),
+    "gate": _gate,
+    **dict.fromkeys(("policy", "hook"), _hook),
     **dict.fromkeys(("grade", "rubric"), _grade),
     **dict.fromkeys(("diff", "upgrade", "verify", "sign"), _lifecycle),
     "serve": _serve,
