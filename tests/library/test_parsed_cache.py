@@ -255,3 +255,21 @@ def test_concurrent_writers_leave_one_whole_entry(tmp_path, monkeypatch):
         t.join()
     assert store.get("k") in values
     assert not list((tmp_path / store.name).glob("*.tmp"))
+
+
+def test_module_summaries_say_what_the_built_modules_say():
+    """The table of modules is read from the modules' data; it must agree with the checklists built from them."""
+    from aiaudit.library.checklists import builtin_checklist, builtin_modules
+
+    modules = builtin_modules()
+    assert len(modules) >= 8
+    for module_id, module in modules.items():
+        built = builtin_checklist(module_id)
+        assert built.module is not None
+        assert (module.id, module.title, module.reason, module.item_count, module.applies_when) == (
+            built.id,
+            built.title,
+            built.module["reason"],
+            len(built.items),
+            built.applies_when,
+        )

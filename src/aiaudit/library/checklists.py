@@ -59,9 +59,15 @@ def builtin_modules() -> dict[str, Module]:
         out: dict[str, Module] = {}
         for path in paths:
             data = load_builtin(path).data
-            if isinstance(data, dict) and data.get("module"):
+            if not (isinstance(data, dict) and isinstance(data.get("module"), dict)):
+                continue
+            if data.get("include"):  # its items come from other checklists too: build it to count them
                 c = builtin_checklist(path.stem)
                 out[path.stem] = Module(c.id, c.title, c.module["reason"], len(c.items), c.applies_when)
+            else:  # as the checklist would say, read from its data (a first run builds no checklist for this)
+                count = len({i["id"] for s in data.get("sections", []) for i in s.get("items", [])})
+                reason = Text.of(data["module"].get("reason"))
+                out[path.stem] = Module(data["id"], Text.of(data["title"]), reason, count, data.get("applies_when"))
         return out
 
     return PARSED.keep(f"modules-{signature}" if signature else None, dict, build)
