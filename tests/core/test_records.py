@@ -176,3 +176,30 @@ def test_every_aiaudit_class_made_by_record_is_a_dataclass() -> None:
 class Picklable:
     a: int
     b: tuple[str, ...] = ()
+
+
+def test_compiled_inits_are_kept_in_the_cache_for_the_next_process(tmp_path) -> None:
+    """A process compiles each record __init__ it needs once; the next one loads them from aiaudit's cache."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import aiaudit.records as r\n"
+        "count = []\n"
+        "real = compile\n"
+        "r.compile = lambda *a: count.append(a[1]) or real(*a)\n"
+        "from aiaudit.model import Text, Evidence\n"
+        "assert Text('a', 'b').get('ko') == 'b' and Evidence('x').path == 'x'\n"
+        "print(len(count))\n"
+    )
+    env = {**os.environ, "AIAUDIT_CACHE_DIR": str(tmp_path)}
+    env.pop("AIAUDIT_NO_CACHE", None)
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert int(first) >= 2 and int(second) == 0
+    assert [p.name for p in tmp_path.glob("records-*/*")] == ["inits.marshal"]
+    off = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "AIAUDIT_NO_CACHE": "1"}, capture_output=True, text=True, check=True
+    ).stdout
+    assert int(off) >= 2  # with the cache off, nothing is read (or written)
