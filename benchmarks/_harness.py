@@ -135,6 +135,36 @@ def interleaved(
     return times
 
 
+def instructions(
+    commands: dict[str, tuple[list[str], tuple[int, ...]]], cwd: Path, env: dict | None = None, warmup: int = 0
+) -> dict[str, list[float]]:
+    """Instructions of one run of each command, counted by ``valgrind --tool=callgrind`` (as a
+    one-element list, like :func:`interleaved`'s times). The count does not depend on what else the
+    machine is doing, so one run is enough; ``warmup`` plain runs first fill aiaudit's cache."""
+    import re
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("counting instructions needs valgrind (apt-get install valgrind)")
+    for cmd, ok in commands.values():
+        for _ in range(warmup):
+            run_once(cmd, cwd, ok, env)
+    out: dict[str, list[float]] = {}
+    for name, (cmd, ok) in commands.items():
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+            cwd=cwd,
+            env=env or child_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        found = re.search(r"Collected : (\d+)", proc.stderr)
+        if proc.returncode not in ok or found is None:
+            raise CommandFailed(f"{name}: exit {proc.returncode}: {proc.stderr[-2000:]}")
+        out[name] = [float(found.group(1))]
+    return out
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -1,6 +1,7 @@
 """Benchmark: the everyday commands on the shipped example against the import floor (cold processes).
 
     python benchmarks/commands.py [--runs 15] [--enforce] [--example examples/support-chatbot/audit.yaml]
+    python benchmarks/commands.py --instructions
 
 Times, interleaved and in fresh processes (see _harness.py), on ``examples/support-chatbot``:
 ``aiaudit validate``, ``status``, ``gate`` (text, and SARIF + JUnit files) and ``report`` (HTML),
@@ -15,7 +16,9 @@ against two floors that do the least these commands must do:
 
 ``python -c pass`` (the interpreter alone) and ``aiaudit --version`` are printed for reference.
 The targets are checked on the median wall times; the CPU times (user + system) are printed
-beside them, as they vary less when other work shares the machine.
+beside them, as they vary less when other work shares the machine. ``--instructions`` counts one
+run of each with valgrind's callgrind instead (after two uncounted runs fill aiaudit's cache) and
+checks the targets on those counts, which do not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _harness import Targets, add_common_arguments, aiaudit_command, child_env, describe_python, interleaved, median
+from _harness import Targets, add_common_arguments, aiaudit_command, child_env, describe_python, instructions, interleaved, median
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORT_FLOOR = "import yaml, click, jsonschema_rs"
@@ -43,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run with AIAUDIT_NO_CACHE=1 (built checklists, catalog, presets and messages not kept): a first run",
     )
+    parser.add_argument("--instructions", action="store_true", help="count instructions (callgrind) instead of timing")
     add_common_arguments(parser)
     args = parser.parse_args(argv)
 
@@ -69,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_cache:
             env.pop("AIAUDIT_NO_CACHE", None)
         cpu: dict[str, list[float]] = {}
-        times = interleaved(commands, max(args.runs, 5), cwd, env, warmup=2, cpu=cpu)
+        if args.instructions:
+            times = instructions(commands, cwd, env, warmup=2)
+            cpu = times
+        else:
+            times = interleaved(commands, max(args.runs, 5), cwd, env, warmup=2, cpu=cpu)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -78,18 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     names = list(commands)
     floor, html_floor = medians[names[1]], medians[names[2]]
     cpu_floor, cpu_html_floor = cpu_medians[names[1]], cpu_medians[names[2]]
-    print(f"commands on {example.relative_to(ROOT) if example.is_relative_to(ROOT) else example}: {args.runs} cold runs each")
+    how = "instructions of one run each (callgrind)" if args.instructions else f"{args.runs} cold runs each"
+    print(f"commands on {example.relative_to(ROOT) if example.is_relative_to(ROOT) else example}: {how}")
     print(describe_python())
     print("aiaudit's cache: " + ("off (AIAUDIT_NO_CACHE=1)" if args.no_cache else "on (filled by the warm-up runs)"))
     targets = Targets()
     for name, values in times.items():
         base = html_floor if "html" in name and name.startswith("aiaudit report") else floor
         ratio = medians[name] / base
-        line = f"  {name:<66} {medians[name] * 1000:6.1f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
-        line += f"  CPU {cpu_medians[name] * 1000:6.1f} ms"
+        if args.instructions:
+            line = f"  {name:<66} {medians[name] / 1e6:6.1f} M instructions"
+        else:
+            line = f"  {name:<66} {medians[name] * 1000:6.1f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+            line += f"  CPU {cpu_medians[name] * 1000:6.1f} ms"
         if name.startswith("aiaudit") and name != "aiaudit --version":
             cpu_ratio = cpu_medians[name] / (cpu_html_floor if base is html_floor else cpu_floor)
-            line += f"  {ratio:4.2f}x {'HTML floor' if base is html_floor else 'import floor'} (CPU {cpu_ratio:4.2f}x)"
+            line += f"  {ratio:4.2f}x {'HTML floor' if base is html_floor else 'import floor'}"
+            line += "" if args.instructions else f" (CPU {cpu_ratio:4.2f}x)"
             limit = 2.0 if base is html_floor else 1.3
             targets.check(f"{name} <= {limit}x its floor", f"{ratio:.2f}x", ratio <= limit)
         print(line)

@@ -26,14 +26,22 @@ the machine is doing; about 7 minutes for the three default sizes).
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _harness import Targets, add_common_arguments, aiaudit_command, child_env, describe_python, fit_exponent, interleaved, median
+from _harness import (
+    Targets,
+    add_common_arguments,
+    aiaudit_command,
+    child_env,
+    describe_python,
+    fit_exponent,
+    instructions,
+    interleaved,
+    median,
+)
 
 from gate import generate
 
@@ -50,25 +58,6 @@ def commands(folder: Path) -> dict[str, tuple[list[str], tuple[int, ...]]]:
         "status": ([*aiaudit, "status", audit, "--max-bytes", MAX_BYTES], (0, 1)),
         "report html": ([*aiaudit, "report", audit, "-o", "report.html", "--max-bytes", MAX_BYTES], (0,)),
     }
-
-
-def instructions(table: dict[str, tuple[list[str], tuple[int, ...]]], folder: Path, env: dict) -> dict[str, list[float]]:
-    """Instructions of one run of each command (valgrind --tool=callgrind), as a one-element list."""
-    out: dict[str, list[float]] = {}
-    for name, (argv, allowed) in table.items():
-        proc = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        found = re.search(r"Collected : (\d+)", proc.stderr)
-        if proc.returncode not in allowed or found is None:
-            raise SystemExit(f"{name}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
-        out[name] = [float(found.group(1))]
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
