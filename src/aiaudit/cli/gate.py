@@ -32,14 +32,25 @@ today_option = click.option(
 )
 
 
-def run_and_report(audits, policy_spec, specs, *, lang, soft_fail, category, today, max_bytes, allow_outside) -> None:
-    """Gate every audit, write the outputs (unusable input included), print, and exit 0, 1 or 2."""
+def format_option(metavar: str, help: str):
+    """``-f/--format`` (repeatable) of the gate and of the pre-commit hook's gate."""
+    return click.option(
+        "-f", "--format", "formats", multiple=True, metavar=metavar, shell_complete=complete_gate_format, help=help
+    )
+
+
+def run_and_report(audits, policy_spec, formats, *, lang, soft_fail, category, today, max_bytes, allow_outside) -> None:
+    """Gate every audit, write the outputs (``formats`` as given: ``FMT[:FILE]``; unusable input
+    included), print, and exit 0, 1 or 2."""
     from ..diagnostics import DiagnosticError
     from ..files import check_output
     from ..gate import run_gate
     from ..gate.findings import GateFailure, verdict
-    from ..gate.outputs import write_outputs
+    from ..gate.outputs import check_specs, parse_spec, write_outputs
     from ..policy.load import unusable
+
+    specs = [parse_spec(s) for s in formats] or [("text", None)]
+    check_specs(specs, len(audits))
 
     results = []
     problems = []
@@ -76,14 +87,8 @@ def run_and_report(audits, policy_spec, specs, *, lang, soft_fail, category, tod
 @click.command("gate")
 @click.argument("audits", nargs=-1, required=True, type=click.Path(path_type=str))
 @gate_policy_option
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FMT[:FILE]",
-    shell_complete=complete_gate_format,
-    help="text, json, junit, sarif, github or gitlab; FMT:FILE writes to FILE (repeatable; default: text on stdout).",
+@format_option(
+    "FMT[:FILE]", "text, json, junit, sarif, github or gitlab; FMT:FILE writes to FILE (repeatable; default: text on stdout)."
 )
 @click.option(
     "--sarif-category",
@@ -101,14 +106,10 @@ def gate_command(audits, policy_spec, formats, sarif_category, soft_fail, today,
 
     Several audits (as pre-commit passes them) work with the text and github formats.
     """
-    from ..gate.outputs import check_specs, parse_spec
-
-    specs = [parse_spec(s) for s in formats] or [("text", None)]
-    check_specs(specs, len(audits))
     run_and_report(
         audits,
         policy_spec,
-        specs,
+        formats,
         lang=lang,
         soft_fail=soft_fail,
         category=sarif_category or None,

@@ -8,8 +8,8 @@ import click
 
 from ..i18n import t
 from .base import echo, lang_option, max_bytes_option, outside_option
-from .complete import complete_gate_format, complete_policy_preset
-from .gate import gate_policy_option, run_and_report, soft_fail_option, today_option
+from .complete import complete_policy_preset
+from .gate import format_option, gate_policy_option, run_and_report, soft_fail_option, today_option
 
 
 @click.group("policy")
@@ -76,15 +76,7 @@ def hook_validate(ctx, files, max_bytes, allow_outside_evidence, lang) -> None:
 @hook_group.command("gate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @gate_policy_option
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FMT",
-    shell_complete=complete_gate_format,
-    help="text or github (repeatable; default: text).",
-)
+@format_option("FMT", "text or github (repeatable; default: text).")
 @soft_fail_option
 @today_option
 @lang_option
@@ -94,7 +86,6 @@ def hook_gate(files, policy_spec, formats, soft_fail, today, lang, max_bytes, al
     """Gate the changed audits among FILES, every audit citing a changed file as evidence, and every
     audit of the repository when the policy file itself changed."""
     from ..gate.hook import audits_to_check, repository_files, select
-    from ..gate.outputs import check_specs, parse_spec
 
     audits, cites = audits_to_check(files, max_bytes=max_bytes)
     policy_path = Path(policy_spec)
@@ -105,12 +96,10 @@ def hook_gate(files, policy_spec, formats, soft_fail, today, lang, max_bytes, al
         return
     for audit, evidence in cites.items():
         echo(t("ci.hook.cites", lang, audit=audit, evidence=", ".join(evidence)), err=True)
-    specs = [parse_spec(s) for s in formats] or [("text", None)]
-    check_specs(specs, len(audits))
     run_and_report(
         audits,
         policy_spec,
-        specs,
+        formats,
         lang=lang,
         soft_fail=soft_fail,
         category=None,
