@@ -426,6 +426,16 @@ def pdf_in_parts(
         logger.removeFilter(_other_parts)
 
 
+def _drop_layout() -> None:
+    """Free a laid-out part now. Its boxes and pages refer to each other, so only the cyclic
+    collector frees them, and the console script makes that collector lazy (see
+    ``aiaudit.cli.short_lived_collector``): without this, every part's layout stayed in memory
+    until the report was written (a 2,000-item PDF peaked at 890 MiB instead of about 300)."""
+    import gc
+
+    gc.collect()
+
+
 def _other_parts(record: logging.LogRecord) -> bool:
     """Links into another part are rebuilt after the join: WeasyPrint need not report them."""
     return not str(record.msg).startswith(("No anchor #", "Content discarded: target points to undefined anchor"))
@@ -451,7 +461,8 @@ def _join_parts(weasyprint, split: _Split, fetcher, attachments, keywords: tuple
             for name in page.anchors:
                 anchor_page.setdefault(name, offset + n + 1)
         kept_pages.append(len(doc.pages) - first)
-        del doc
+        page = doc = None
+        _drop_layout()
     total = sum(kept_pages)
 
     # Pass 2: lay out each part with the whole report's numbers, write it, keep its links and outline.
@@ -491,7 +502,8 @@ def _join_parts(weasyprint, split: _Split, fetcher, attachments, keywords: tuple
                     cross.append((index, (x1 * 0.75, height - y2 * 0.75, x2 * 0.75, height - y1 * 0.75), target))
         with _quiet():
             data = doc.copy(pages).write_pdf(attachments=attachments if part == 0 else None)
-        del doc, pages
+        page = doc = pages = None
+        _drop_layout()
         reader = PdfReader(io.BytesIO(data))
         writer.append(reader, import_outline=False)
         if part == 0:
