@@ -38,6 +38,14 @@ def _files() -> list[Path]:
 
 
 @cache
+def _signature() -> str | None:
+    """The catalog files' key in the cache (their names, sizes and times), looked at once per run."""
+    from .cache import files_signature
+
+    return files_signature(_files())
+
+
+@cache
 def _catalog() -> dict[str, dict[str, str]]:
     """All message catalogs (``locales/*.json``) merged: key → {en, ko} (for tools and tests; commands use :func:`_table`)."""
     import json
@@ -56,9 +64,9 @@ def _table(lang: str) -> dict[str, str]:
     reading and decoding 17 JSON files was a noticeable part of every short command, and loading one
     language's flat table takes a quarter of the time both languages' entries took.
     """
-    from .cache import Store, files_signature
+    from .cache import Store
 
-    signature = files_signature(_files())
+    signature = _signature()
 
     def build() -> dict[str, str]:
         return {key: entry.get(lang) or entry["en"] for key, entry in _catalog().items()}

@@ -217,6 +217,16 @@ class Document:
 _LOW64 = (1 << 64) - 1
 
 
+def _pack_entry(key_node: yaml.Node, value_node: yaml.Node) -> int:
+    """A mapping entry's key and value positions as one integer (key in the high 64 bits)."""
+    return (_pack(key_node.start_mark) << 64) | _pack(value_node.start_mark)
+
+
+def _pack_items(children: list) -> array:
+    """The positions of a sequence's items."""
+    return array("Q", [_pack(c.start_mark) for c in children])
+
+
 def _pack(mark: Any) -> int:
     """A mark's 1-based line and column as one integer (line in the high 32 bits)."""
     return ((mark.line + 1) << 32) | (mark.column + 1)
@@ -255,15 +265,14 @@ def _index(root: yaml.Node, data: Any) -> PositionIndex:
             table: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key = key_node.value
-                k, v = key_node.start_mark, value_node.start_mark
-                table[key] = ((k.line + 1) << 96) | ((k.column + 1) << 64) | ((v.line + 1) << 32) | (v.column + 1)
+                table[key] = _pack_entry(key_node, value_node)
                 child = value[key]
                 if type(child) in containers:
                     walk(value_node, child)
             tables[id(value)] = table
         else:
             children = node.value
-            tables[id(value)] = array("Q", [((c.start_mark.line + 1) << 32) | (c.start_mark.column + 1) for c in children])
+            tables[id(value)] = _pack_items(children)
             for child_node, child in zip(children, value, strict=True):
                 if type(child) in containers:
                     walk(child_node, child)
@@ -516,8 +525,7 @@ class _Builder:
                     continue
                 first[key] = key_node
                 if tables is not None:
-                    k, v = key_node.start_mark, value_node.start_mark
-                    table[key] = ((k.line + 1) << 96) | ((k.column + 1) << 64) | ((v.line + 1) << 32) | (v.column + 1)
+                    table[key] = _pack_entry(key_node, value_node)
                 if plain and value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
                     out[key] = value_node.value
                 else:
@@ -534,7 +542,7 @@ class _Builder:
                 for child in children
             ]
             if tables is not None:
-                tables[id(items)] = array("Q", [((c.start_mark.line + 1) << 32) | (c.start_mark.column + 1) for c in children])
+                tables[id(items)] = _pack_items(children)
             return items
         return self._scalar(node)
 

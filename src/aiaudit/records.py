@@ -128,7 +128,7 @@ def _save() -> None:
         return
     store = _store()
     kept = store.get(_KEY)
-    table = {**(kept if isinstance(kept, dict) else {}), **(_CODES or {}), **_NEW}
+    table = {**(kept if isinstance(kept, dict) else {}), **(_CODES or {})}  # what this process compiled is in _CODES
     store.put(_KEY, table)
     _NEW.clear()
 

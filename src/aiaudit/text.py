@@ -118,7 +118,6 @@ def output_safe(text: str) -> str:
     return "\n".join(_defuse(line) for line in safe.split("\n"))
 
 
-
 # --- patterns ----------------------------------------------------------------------------------------------
 
 

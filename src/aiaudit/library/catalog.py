@@ -52,12 +52,18 @@ class Catalog(Mapping):
 
 
 @cache
+def _sources() -> tuple[list, str | None]:
+    """The catalog's files and their key in the cache (names, sizes and times), looked at once per run."""
+    paths = sorted((data_dir("checklists") / "frameworks").glob("*.yaml"))
+    return paths, files_signature(paths)
+
+
+@cache
 def frameworks() -> Catalog:
     """The frameworks catalog, by framework id (kept built in the user's cache, keyed by the files' size and time)."""
     from .checklists import PARSED
 
-    paths = sorted((data_dir("checklists") / "frameworks").glob("*.yaml"))
-    signature = files_signature(paths)
+    paths, signature = _sources()
     built: dict[str, Framework] = {}
 
     def build() -> dict[str, Any]:
@@ -152,7 +158,7 @@ def _prefix_ids() -> dict[str, str]:
     of a clause (SARIF, the frameworks an audit cites) then loads no catalog."""
     from .checklists import PARSED
 
-    signature = files_signature(sorted((data_dir("checklists") / "frameworks").glob("*.yaml")))
+    signature = _sources()[1]
 
     def build() -> dict[str, str]:
         return {fw.prefix: fw.id for fw in frameworks().values()}
