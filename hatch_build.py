@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,9 @@ class BuiltinCacheHook(BuildHookInterface):
         if self.target_name != "wheel" or version == "editable":
             return
         root = Path(self.root)
+        # Building a wheel must not write into the builder's own aiaudit cache (compiled records
+        # would otherwise be kept there at the backend's exit, under the source tree's fingerprint).
+        os.environ["AIAUDIT_NO_CACHE"] = "1"
         sys.path.insert(0, str(root / "src"))
         try:
             from aiaudit.loading import load_file
