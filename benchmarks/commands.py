@@ -14,6 +14,13 @@ against two floors that do the least these commands must do:
 * **HTML floor**: the same plus ``jinja2`` and ``markdown_it``, which the HTML report needs for its
   template and for the answers' Markdown notes. Target: the HTML report at most 2x.
 
+A third line, the **reading floor**, is printed for reference and checks no target: the import
+floor plus what any program that trusts this audit must do with it, reading it with PyYAML's own
+``CSafeLoader`` (no positions, no limits) and checking it against the audit schema with
+jsonschema-rs (``aiaudit schema audit``, written before the runs; dates turned to strings through
+``json`` first, as jsonschema-rs takes JSON values). It shows how much of the 1.3x budget the
+example's 68 KB of YAML uses before aiaudit does any of its own work.
+
 ``python -c pass`` (the interpreter alone) and ``aiaudit --version`` are printed for reference.
 The targets are checked on the median wall times; the CPU times (user + system) are printed
 beside them, as they vary less when other work shares the machine. ``--instructions`` counts one
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +42,15 @@ from _harness import Targets, add_common_arguments, aiaudit_command, child_env, 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORT_FLOOR = "import yaml, click, jsonschema_rs"
 HTML_FLOOR = "import yaml, click, jsonschema_rs, jinja2, markdown_it"
+#: The reading floor's program (see the module's docstring); {audit} and {schema} are file names.
+READING_FLOOR = (
+    "import yaml, click, jsonschema_rs, json\n"
+    "with open({audit!r}, 'rb') as f:\n"
+    "    data = yaml.load(f, Loader=yaml.CSafeLoader)\n"
+    "with open({schema!r}, encoding='utf-8') as f:\n"
+    "    validator = jsonschema_rs.validator_for(json.load(f))\n"
+    "assert validator.is_valid(json.loads(json.dumps(data, default=str)))\n"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,11 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         cwd = work / "example"
         audit = example.name
         aiaudit = aiaudit_command()
+        schema = "reading-floor.schema.json"
+        written = subprocess.run([*aiaudit, "schema", "audit"], cwd=cwd, capture_output=True, check=True)
+        (cwd / schema).write_bytes(written.stdout)
+        reading = READING_FLOOR.format(audit=audit, schema=schema)
         gate = [*aiaudit, "gate", audit, "--policy", args.policy, "--today", "2026-11-25"]
         commands = {
             "python -c pass (the interpreter)": ([sys.executable, "-c", "pass"], (0,)),
             f"import floor: python -c '{IMPORT_FLOOR}'": ([sys.executable, "-c", IMPORT_FLOOR], (0,)),
             f"HTML floor: python -c '{HTML_FLOOR}'": ([sys.executable, "-c", HTML_FLOOR], (0,)),
+            "reading floor: import floor + yaml.load + schema check": ([sys.executable, "-c", reading], (0,)),
             "aiaudit --version": ([*aiaudit, "--version"], (0,)),
             "aiaudit validate": ([*aiaudit, "validate", audit], (0,)),
             "aiaudit status": ([*aiaudit, "status", audit], (0,)),
@@ -99,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             line = f"  {name:<66} {medians[name] * 1000:6.1f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
             line += f"  CPU {cpu_medians[name] * 1000:6.1f} ms"
+        if name.startswith("reading floor"):
+            line += f"  {ratio:4.2f}x import floor (reference: no target)"
         if name.startswith("aiaudit") and name != "aiaudit --version":
             cpu_ratio = cpu_medians[name] / (cpu_html_floor if base is html_floor else cpu_floor)
             line += f"  {ratio:4.2f}x {'HTML floor' if base is html_floor else 'import floor'}"
