@@ -186,13 +186,11 @@ def _real_below(base: str, name: str) -> str | None:
     appended as written, which is what ``realpath`` gives then (it treats such parts as
     non-links). ``tests/core/test_files.py`` compares the two on trees with symlinks.
     """
-    if os.name != "posix" or not name or "\x00" in name or os.path.isabs(name) or not os.path.isabs(base):
-        return None  # (realpath refuses a NUL with ValueError: it still does)
-    if base != os.path.normpath(base) or (base.endswith(os.sep) and base != os.sep):  # e.g. "//": leave it to realpath
-        return None
-    if ".." in name.split(os.sep):  # checked before normpath, which would drop "a/.." without looking at a
-        return None
-    parts = os.path.normpath(name).split(os.sep)
+    if os.name != "posix" or "\x00" in name or os.path.isabs(name) or ".." in name.split(os.sep):
+        return None  # ".." is checked before normpath, which would drop "a/.." without looking at a
+    if not os.path.isabs(base) or base != os.path.normpath(base) or base.startswith("//"):
+        return None  # a folder realpath did not give: let realpath decide
+    parts = os.path.normpath(name).split(os.sep)  # "" and "." become ["."]
     if parts == ["."]:
         return None
     path = "" if base == os.sep else base
